@@ -1,0 +1,280 @@
+"""Conv1DClassifier: the classifier-only parts of the 1D CNN estimator."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import FunctionTransformer, LabelEncoder
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._base import Conv1DBase
+
+
+class Conv1DClassifier(ClassifierMixin, Conv1DBase):
+    """A 1D convolutional neural network classifier for sequences.
+
+    By default the classic network: ``Conv1D(64, 3, relu) -> MaxPooling1D(2)
+    -> Flatten -> Dense(100, relu) -> Dense(n_classes, softmax)``, trained with
+    adam on the sparse categorical cross-entropy. Every part of it is a
+    parameter, so stacked blocks and modern variants (batch norm, global
+    pooling, dropout) are a grid search away.
+
+    Parameters
+    ----------
+    filters : int or tuple of int, default=64
+        Number of filters of each conv block; a tuple stacks one block per
+        entry, e.g. ``(128, 256, 128)``.
+    kernel_size : int or tuple of int, default=3
+        Kernel size of every conv block, or one per entry of ``filters``.
+    padding : {"same", "valid", "causal"}, default="same"
+        Padding of the conv and pooling layers, as in Keras's ``Conv1D``.
+        ``"same"`` keeps the sequence length through each conv layer, so the
+        network accepts sequences of any length; with ``"valid"`` every
+        kernel and pool must fit in what is left of the sequence, which is
+        checked before the network is built.
+    pool_size : int or None, default=2
+        Size of the max pooling after each conv block; None for no pooling.
+    batch_norm : bool, default=False
+        Put batch normalisation between each convolution and its activation.
+    global_pooling : {"avg", "max"} or None, default=None
+        Head of the conv blocks: global average or max pooling over time, or
+        None to flatten.
+    dense_units : int, tuple of int or None, default=100
+        Units of the hidden dense layers between the head and the output
+        layer; ``()`` or None for none.
+    dropout : float in [0, 1), default=0.0
+        Dropout rate before each dense layer, the output layer included.
+    activation : str or callable, default="relu"
+        Activation of the conv and hidden dense layers, a Keras activation
+        name such as ``"relu"``, ``"gelu"`` or ``"tanh"``.
+    optimizer : str, default="adam"
+        Name of a Keras optimizer, e.g. ``"adam"``, ``"adamw"``, ``"sgd"``.
+        Further optimizer arguments are routed as ``optimizer__<name>``.
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer.
+    epochs : int, default=100
+        Number of passes over the training data.
+    batch_size : int, default=32
+        Number of sequences per gradient step (and per predict batch).
+    data_format : {"channels_last", "channels_first"}, default="channels_last"
+        Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
+        (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
+        A 2D ``X`` is always ``(n_samples, n_timesteps)``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation and shuffling. An int gives
+        bitwise-identical fits on CPU; None gives a fresh fit each time. The
+        global Python, NumPy and TensorFlow random states are left as found.
+    verbose : int, default=0
+        0 prints nothing, 1 shows Keras's progress bar, 2 one line per epoch.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Keras callbacks used during fit.
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the current network instead of
+        building a new one.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn; combined
+        multiplicatively with ``sample_weight``.
+    **routed_params : dict
+        scikeras-style routed parameters: ``fit__<arg>`` and
+        ``predict__<arg>`` go to ``keras.Model.fit``/``predict``,
+        ``optimizer__<arg>`` to the optimizer, ``callbacks__<arg>`` to
+        callbacks given as classes.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels seen in fit; for multilabel ``y``, the label indices.
+    n_features_in_ : int
+        Size of the second axis of ``X`` seen in fit (the number of
+        timesteps for a 2D ``X``).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` when it is a DataFrame with string columns.
+    input_shape_ : tuple of int
+        ``(n_timesteps, n_channels)`` of the sequences seen in fit.
+    model_ : keras.Model
+        The fitted Keras network.
+    history_ : dict of str to list of float
+        Loss and metrics of each epoch, as recorded by Keras.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : Multi-layer perceptron classifier.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_conv1d import Conv1DClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> t = np.linspace(0, 1, 32)
+    >>> X = np.vstack([np.sin(2 * np.pi * f * t) for f in rng.uniform(1, 4, 40)])
+    >>> y = (X[:, :16].mean(axis=1) > 0).astype(int)
+    >>> clf = Conv1DClassifier(epochs=20, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    """
+
+    _parameter_constraints = {
+        **Conv1DBase._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        filters=64,
+        kernel_size=3,
+        padding="same",
+        pool_size=2,
+        batch_norm=False,
+        global_pooling=None,
+        dense_units=100,
+        dropout=0.0,
+        activation="relu",
+        optimizer="adam",
+        learning_rate=0.001,
+        epochs=100,
+        batch_size=32,
+        data_format="channels_last",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        warm_start=False,
+        class_weight=None,
+        **routed_params,
+    ):
+        super().__init__(
+            filters=filters,
+            kernel_size=kernel_size,
+            padding=padding,
+            pool_size=pool_size,
+            batch_norm=batch_norm,
+            global_pooling=global_pooling,
+            dense_units=dense_units,
+            dropout=dropout,
+            activation=activation,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            data_format=data_format,
+            random_state=random_state,
+            verbose=verbose,
+            callbacks=callbacks,
+            warm_start=warm_start,
+            **routed_params,
+        )
+        self.class_weight = class_weight
+
+    def fit(self, X, y, sample_weight=None):
+        # class_weight becomes per-sample weights (see _target_sample_weight).
+        if sample_weight is None and self.class_weight is not None:
+            sample_weight = 1.0
+        return super().fit(X, y, sample_weight=sample_weight)
+
+    fit.__doc__ = Conv1DBase.fit.__doc__
+
+    def predict_proba(self, X):
+        """Return the probability of each class for each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences, in the layout used in fit.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns ordered as ``classes_``. For
+            multilabel ``y``, the probability of each label.
+        """
+        check_is_fitted(self)
+        return np.asarray(self._predict_raw(X), dtype=np.float64)
+
+    def predict(self, X):
+        """Return the predicted class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences, in the layout used in fit.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels; a 0/1 indicator matrix for multilabel ``y``.
+        """
+        proba = self.predict_proba(X)
+        if self._multilabel:
+            return (proba > 0.5).astype(int)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    # -- task-specific hooks of Conv1DBase ----------------------------------------
+    def _check_targets(self, y, reset):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        target_type = type_of_target(y, input_name="y")
+        if target_type not in ("binary", "multiclass", "multilabel-indicator"):
+            raise ValueError(
+                f"{type(self).__name__} supports binary, multiclass and "
+                f"multilabel (2D 0/1 indicator) targets; got {target_type!r} y. "
+                "Fit one classifier per output, e.g. with "
+                "sklearn.multioutput.MultiOutputClassifier."
+            )
+        multilabel = target_type == "multilabel-indicator"
+        classes = np.arange(y.shape[1]) if multilabel else np.unique(y)
+        if reset:
+            if not multilabel and len(classes) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes "
+                    f"in y, but y contains only one class: {classes[0]!r}."
+                )
+            self.classes_ = classes
+            self._multilabel = multilabel
+        elif multilabel != self._multilabel or (
+            multilabel and len(classes) != len(self.classes_)
+        ):
+            raise ValueError(
+                "y has a different kind of target than in fit "
+                f"({target_type!r}); pass y of the same form or refit."
+            )
+        elif not multilabel and not np.isin(classes, self.classes_).all():
+            unseen = classes[~np.isin(classes, self.classes_)]
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} not seen in fit "
+                f"(classes_={self.classes_.tolist()}). Refit on all classes."
+            )
+        return y
+
+    def _target_encoder(self):
+        if self._multilabel:
+            return FunctionTransformer(_as_float32)
+        return LabelEncoder()
+
+    def _output_spec(self):
+        if self._multilabel:
+            return len(self.classes_), "sigmoid", "binary_crossentropy", ["accuracy"]
+        return (
+            len(self.classes_),
+            "softmax",
+            "sparse_categorical_crossentropy",
+            ["accuracy"],
+        )
+
+    def _target_sample_weight(self, y):
+        if self.class_weight is None:
+            return 1.0
+        return compute_sample_weight(self.class_weight, y)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+def _as_float32(y):
+    return np.asarray(y, dtype=np.float32)

@@ -1,0 +1,161 @@
+"""Build the Keras network of a 1D CNN from its hyperparameters.
+
+This module knows Keras and nothing of scikit-learn: it turns plain values
+(filters, kernel sizes, pooling, head) and an input shape into an uncompiled
+``keras.Model``, and checks beforehand that the layers fit the sequence length.
+"""
+
+import keras
+
+
+def as_tuple(value):
+    """Return ``value`` as a tuple: ints become 1-tuples, iterables are copied."""
+    if value is None:
+        return ()
+    if isinstance(value, int):
+        return (value,)
+    return tuple(value)
+
+
+def conv_blocks(filters, kernel_size):
+    """Pair every conv block's filter count with its kernel size.
+
+    ``kernel_size`` may be one int for every block or one entry per block.
+
+    Raises
+    ------
+    ValueError
+        If ``kernel_size`` is a sequence whose length differs from ``filters``.
+    """
+    filters = as_tuple(filters)
+    kernels = as_tuple(kernel_size)
+    if len(kernels) == 1:
+        kernels = kernels * len(filters)
+    if len(kernels) != len(filters):
+        raise ValueError(
+            f"kernel_size={kernel_size!r} has {len(kernels)} entries but filters="
+            f"{filters!r} defines {len(filters)} conv blocks. Pass one kernel size "
+            "for all blocks, or exactly one per entry of filters."
+        )
+    return tuple(zip(filters, kernels))
+
+
+def check_sequence_length(n_timesteps, blocks, *, padding, pool_size):
+    """Check that every conv and pooling layer has input left to work on.
+
+    Follows the sequence length through the blocks with Keras's own length
+    arithmetic and raises before any layer is built.
+
+    Returns
+    -------
+    int
+        The number of timesteps after the last block.
+
+    Raises
+    ------
+    ValueError
+        If a kernel is longer than what remains of the sequence, or pooling
+        shrinks it to nothing.
+    """
+    length = n_timesteps
+    for i, (_, kernel) in enumerate(blocks, start=1):
+        if padding == "valid":
+            if kernel > length:
+                raise ValueError(
+                    f"Conv block {i} has kernel_size={kernel}, longer than the "
+                    f"{length} timestep(s) left of the input's {n_timesteps} "
+                    "at that point. Use a smaller kernel_size, fewer blocks or "
+                    "pool_size=None, or padding='same'."
+                )
+            length = length - kernel + 1
+        if pool_size is not None:
+            if padding == "valid":
+                if pool_size > length:
+                    raise ValueError(
+                        f"pool_size={pool_size} after conv block {i} shrinks the "
+                        f"{length} timestep(s) left of the input's {n_timesteps} "
+                        "to nothing. Use a smaller pool_size or pool_size=None, "
+                        "fewer conv blocks, or padding='same'."
+                    )
+                length = length // pool_size
+            else:
+                length = -(-length // pool_size)
+    return length
+
+
+def build_network(
+    input_shape,
+    n_outputs,
+    output_activation,
+    *,
+    filters,
+    kernel_size,
+    padding,
+    pool_size,
+    batch_norm,
+    activation,
+    global_pooling,
+    dense_units,
+    dropout,
+):
+    """Return an uncompiled Keras model for sequences of ``input_shape``.
+
+    One block per entry of ``filters``: ``Conv1D`` (then ``BatchNormalization``
+    and the activation when ``batch_norm``), then ``MaxPooling1D`` when
+    ``pool_size`` is set. The head is ``Flatten`` or global average/max
+    pooling, optional dropout, one ``Dense`` layer per entry of
+    ``dense_units`` and a ``Dense(n_outputs, output_activation)`` output.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(timesteps, channels)`` of one sequence, channels-last.
+    n_outputs : int
+        Units of the output layer.
+    output_activation : str
+        Activation of the output layer, e.g. ``"softmax"``.
+    **hyperparameters
+        As documented on :class:`~sklearn_conv1d.Conv1DClassifier`.
+    """
+    blocks = conv_blocks(filters, kernel_size)
+    check_sequence_length(
+        input_shape[0], blocks, padding=padding, pool_size=pool_size
+    )
+    inputs = keras.Input(shape=tuple(input_shape), name="sequence")
+    x = inputs
+    for filters_i, kernel_i in blocks:
+        if batch_norm:
+            x = keras.layers.Conv1D(filters_i, kernel_i, padding=padding)(x)
+            x = keras.layers.BatchNormalization()(x)
+            x = keras.layers.Activation(activation)(x)
+        else:
+            x = keras.layers.Conv1D(
+                filters_i, kernel_i, padding=padding, activation=activation
+            )(x)
+        if pool_size is not None:
+            x = keras.layers.MaxPooling1D(pool_size, padding=padding)(x)
+    if global_pooling == "avg":
+        x = keras.layers.GlobalAveragePooling1D()(x)
+    elif global_pooling == "max":
+        x = keras.layers.GlobalMaxPooling1D()(x)
+    else:
+        x = keras.layers.Flatten()(x)
+    for units in as_tuple(dense_units):
+        if dropout:
+            x = keras.layers.Dropout(dropout)(x)
+        x = keras.layers.Dense(units, activation=activation)(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout)(x)
+    outputs = keras.layers.Dense(n_outputs, activation=output_activation)(x)
+    return keras.Model(inputs, outputs)
+
+
+def make_optimizer(name, learning_rate, **kwargs):
+    """Return a Keras optimizer instance from its name and learning rate.
+
+    Extra keyword arguments (routed ``optimizer__*`` parameters) go to the
+    optimizer's constructor.
+    """
+    return keras.optimizers.get(
+        {"class_name": name, "config": {"learning_rate": learning_rate, **kwargs}}
+    )
