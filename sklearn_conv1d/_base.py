@@ -2,8 +2,9 @@
 
 This is the only module that knows scikeras. It reuses scikeras's
 ``BaseWrapper`` machinery -- the fit loop, warm start, history, callback
-initialisation, parameter routing and the pickling of Keras models -- by
-taking its functions into our class, not by inheriting from it:
+initialisation, the routing of parameters to ``Model.fit``/``predict`` and
+the pickling of Keras models -- by taking its functions into our class, not
+by inheriting from it:
 ``BaseWrapper`` still declares its tags through the legacy ``_more_tags``,
 which scikit-learn >= 1.6 rejects for any class in an estimator's MRO
 (``check_estimator_tags_renamed``) and which leaves ``KerasClassifier``
@@ -12,12 +13,10 @@ input validation (sequence layouts, clear errors), the network builder,
 seeding (local, not global) and the tags.
 """
 
-import inspect
 from numbers import Integral, Real
 
 import numpy as np
 from scikeras.wrappers import BaseWrapper
-from scikeras._utils import route_params
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -29,16 +28,38 @@ from ._sequences import DATA_FORMATS, describe_shape, to_channels_last
 
 #: Names accepted by ``activation``; any callable is accepted too.
 ACTIVATIONS = frozenset(
-    {"relu", "elu", "selu", "gelu", "tanh", "sigmoid", "swish", "silu",
-     "leaky_relu", "relu6", "softplus", "softsign", "mish", "linear"}
+    {
+        "relu",
+        "elu",
+        "selu",
+        "gelu",
+        "tanh",
+        "sigmoid",
+        "swish",
+        "silu",
+        "leaky_relu",
+        "relu6",
+        "softplus",
+        "softsign",
+        "mish",
+        "linear",
+    }
 )
 #: Names accepted by ``optimizer``: Keras's built-in optimizers.
 OPTIMIZERS = frozenset(
-    {"adam", "adamw", "nadam", "adamax", "rmsprop", "sgd", "adagrad",
-     "adadelta", "lion", "ftrl"}
+    {
+        "adam",
+        "adamw",
+        "nadam",
+        "adamax",
+        "rmsprop",
+        "sgd",
+        "adagrad",
+        "adadelta",
+        "lion",
+        "ftrl",
+    }
 )
-#: Prefixes of the routed parameters scikeras passes on, e.g. ``fit__shuffle``.
-ROUTING_PREFIXES = ("fit", "predict", "optimizer", "callbacks")
 
 
 class Conv1DBase(BaseEstimator):
@@ -103,7 +124,6 @@ class Conv1DBase(BaseEstimator):
         verbose,
         callbacks,
         warm_start,
-        **routed_params,
     ):
         self.filters = filters
         self.kernel_size = kernel_size
@@ -123,46 +143,6 @@ class Conv1DBase(BaseEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
-        vars(self).update(routed_params)
-
-    # -- parameters --------------------------------------------------------------
-    def _get_param_names(self):
-        """Constructor parameters plus routed ones such as ``optimizer__beta_1``."""
-        names = [
-            name
-            for name, p in inspect.signature(type(self).__init__).parameters.items()
-            if name != "self" and p.kind is not p.VAR_KEYWORD
-        ]
-        routed = [k for k in vars(self) if "__" in k and not k.startswith("_")]
-        return sorted(names) + sorted(routed)
-
-    def set_params(self, **params):
-        """Set parameters, including routed ones (``fit__``, ``optimizer__``...).
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : estimator instance
-            Estimator instance.
-        """
-        routed = {k: v for k, v in params.items() if _is_routed(k)}
-        vars(self).update(routed)
-        return super().set_params(
-            **{k: v for k, v in params.items() if k not in routed}
-        )
-
-    def _check_routed_params(self):
-        for key in self.get_params(deep=False):
-            if "__" in key and not _is_routed(key):
-                raise ValueError(
-                    f"Unknown parameter {key!r} for {type(self).__name__}. Routed "
-                    "parameters must start with one of "
-                    f"{', '.join(p + '__' for p in ROUTING_PREFIXES)}."
-                )
 
     # -- fitting -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
@@ -187,7 +167,6 @@ class Conv1DBase(BaseEstimator):
         self : object
             The fitted estimator.
         """
-        self._check_routed_params()
         with seeded(draw_seed(self.random_state)):
             BaseWrapper.fit(self, X, y, sample_weight=sample_weight)
         return self
@@ -235,13 +214,8 @@ class Conv1DBase(BaseEstimator):
             dense_units=self.dense_units,
             dropout=self.dropout,
         )
-        optimizer_kwargs = route_params(
-            self.get_params(), destination="optimizer", pass_filter=set(), strict=True
-        )
         model.compile(
-            optimizer=make_optimizer(
-                self.optimizer, self.learning_rate, **optimizer_kwargs
-            ),
+            optimizer=make_optimizer(self.optimizer, self.learning_rate),
             loss=loss,
             metrics=metrics,
         )
@@ -257,7 +231,7 @@ class Conv1DBase(BaseEstimator):
         if X is None:
             return None, self._check_targets(y, reset=False)
         kwargs = dict(reset=reset, dtype=np.float32, allow_nd=True)
-        if y is None:
+        if y is None and not reset:
             X = validate_data(self, X, **kwargs)
         else:
             X, y = validate_data(self, X, y, multi_output=True, **kwargs)
@@ -283,7 +257,3 @@ class Conv1DBase(BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.target_tags.required = True
         return tags
-
-
-def _is_routed(key):
-    return any(key.startswith(prefix + "__") for prefix in ROUTING_PREFIXES)

@@ -50,7 +50,6 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         name such as ``"relu"``, ``"gelu"`` or ``"tanh"``.
     optimizer : str, default="adam"
         Name of a Keras optimizer, e.g. ``"adam"``, ``"adamw"``, ``"sgd"``.
-        Further optimizer arguments are routed as ``optimizer__<name>``.
     learning_rate : float, default=0.001
         Learning rate of the optimizer.
     epochs : int, default=100
@@ -75,11 +74,6 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn; combined
         multiplicatively with ``sample_weight``.
-    **routed_params : dict
-        scikeras-style routed parameters: ``fit__<arg>`` and
-        ``predict__<arg>`` go to ``keras.Model.fit``/``predict``,
-        ``optimizer__<arg>`` to the optimizer, ``callbacks__<arg>`` to
-        callbacks given as classes.
 
     Attributes
     ----------
@@ -142,7 +136,6 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         callbacks=None,
         warm_start=False,
         class_weight=None,
-        **routed_params,
     ):
         super().__init__(
             filters=filters,
@@ -163,7 +156,6 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
             verbose=verbose,
             callbacks=callbacks,
             warm_start=warm_start,
-            **routed_params,
         )
         self.class_weight = class_weight
 

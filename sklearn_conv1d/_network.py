@@ -37,7 +37,7 @@ def conv_blocks(filters, kernel_size):
             f"{filters!r} defines {len(filters)} conv blocks. Pass one kernel size "
             "for all blocks, or exactly one per entry of filters."
         )
-    return tuple(zip(filters, kernels))
+    return tuple(zip(filters, kernels, strict=True))
 
 
 def check_sequence_length(n_timesteps, blocks, *, padding, pool_size):
@@ -118,9 +118,7 @@ def build_network(
         As documented on :class:`~sklearn_conv1d.Conv1DClassifier`.
     """
     blocks = conv_blocks(filters, kernel_size)
-    check_sequence_length(
-        input_shape[0], blocks, padding=padding, pool_size=pool_size
-    )
+    check_sequence_length(input_shape[0], blocks, padding=padding, pool_size=pool_size)
     inputs = keras.Input(shape=tuple(input_shape), name="sequence")
     x = inputs
     for filters_i, kernel_i in blocks:
@@ -150,12 +148,8 @@ def build_network(
     return keras.Model(inputs, outputs)
 
 
-def make_optimizer(name, learning_rate, **kwargs):
-    """Return a Keras optimizer instance from its name and learning rate.
-
-    Extra keyword arguments (routed ``optimizer__*`` parameters) go to the
-    optimizer's constructor.
-    """
+def make_optimizer(name, learning_rate):
+    """Return a Keras optimizer instance from its name and learning rate."""
     return keras.optimizers.get(
-        {"class_name": name, "config": {"learning_rate": learning_rate, **kwargs}}
+        {"class_name": name, "config": {"learning_rate": learning_rate}}
     )
