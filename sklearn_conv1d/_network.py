@@ -119,6 +119,9 @@ def build_network(
     """
     blocks = conv_blocks(filters, kernel_size)
     check_sequence_length(input_shape[0], blocks, padding=padding, pool_size=pool_size)
+    # Keras pools only with "valid" or "same"; causal convolutions keep the
+    # length, as "same" ones do.
+    pool_padding = "valid" if padding == "valid" else "same"
     inputs = keras.Input(shape=tuple(input_shape), name="sequence")
     x = inputs
     for filters_i, kernel_i in blocks:
@@ -131,7 +134,7 @@ def build_network(
                 filters_i, kernel_i, padding=padding, activation=activation
             )(x)
         if pool_size is not None:
-            x = keras.layers.MaxPooling1D(pool_size, padding=padding)(x)
+            x = keras.layers.MaxPooling1D(pool_size, padding=pool_padding)(x)
     if global_pooling == "avg":
         x = keras.layers.GlobalAveragePooling1D()(x)
     elif global_pooling == "max":
