@@ -1,4 +1,4 @@
-"""Choose the default ``epochs`` and ``batch_size`` of ``Conv1DClassifier`` by measurement.
+"""Choose the default ``epochs`` and ``batch_size`` of Conv1DClassifier by measuring.
 
 What it measures
 ----------------
@@ -80,9 +80,10 @@ def run_one(X_train, y_train, X_test, y_test, epochs, batch_size, seed):
 
 def main(argv=None):
     args = parse_args(argv)
-    import sklearn_conv1d
-    import tensorflow as tf
     import keras
+    import tensorflow as tf
+
+    import sklearn_conv1d
 
     print("# command: " + " ".join(["python"] + sys.argv))
     print(
@@ -138,7 +139,8 @@ def main(argv=None):
         accs, times = results[best]
         print(
             f"BEST {name}: batch_size={best[1]} epochs={best[2]} "
-            f"acc_med={statistics.median(accs):.3f} acc_mean={statistics.mean(accs):.3f} "
+            f"acc_med={statistics.median(accs):.3f} "
+            f"acc_mean={statistics.mean(accs):.3f} "
             f"fit_s_med={statistics.median(times):.2f}"
         )
 

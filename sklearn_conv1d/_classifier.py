@@ -2,17 +2,18 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.preprocessing import FunctionTransformer, LabelEncoder
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import Conv1DBase
+from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 
 
 class Conv1DClassifier(ClassifierMixin, Conv1DBase):
-    """A 1D convolutional neural network classifier for sequences.
+    __doc__ = f"""A 1D convolutional neural network classifier for sequences.
 
     By default the classic network: ``Conv1D(64, 3, relu) -> MaxPooling1D(2)
     -> Flatten -> Dense(100, relu) -> Dense(n_classes, softmax)``, trained with
@@ -22,56 +23,7 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
 
     Parameters
     ----------
-    filters : int or tuple of int, default=64
-        Number of filters of each conv block; a tuple stacks one block per
-        entry, e.g. ``(128, 256, 128)``.
-    kernel_size : int or tuple of int, default=3
-        Kernel size of every conv block, or one per entry of ``filters``.
-    padding : {"same", "valid", "causal"}, default="same"
-        Padding of the conv and pooling layers, as in Keras's ``Conv1D``.
-        ``"same"`` keeps the sequence length through each conv layer, so the
-        network accepts sequences of any length; with ``"valid"`` every
-        kernel and pool must fit in what is left of the sequence, which is
-        checked before the network is built.
-    pool_size : int or None, default=2
-        Size of the max pooling after each conv block; None for no pooling.
-    batch_norm : bool, default=False
-        Put batch normalisation between each convolution and its activation.
-    global_pooling : {"avg", "max"} or None, default=None
-        Head of the conv blocks: global average or max pooling over time, or
-        None to flatten.
-    dense_units : int, tuple of int or None, default=100
-        Units of the hidden dense layers between the head and the output
-        layer; ``()`` or None for none.
-    dropout : float in [0, 1), default=0.0
-        Dropout rate before each dense layer, the output layer included.
-    activation : str or callable, default="relu"
-        Activation of the conv and hidden dense layers, a Keras activation
-        name such as ``"relu"``, ``"gelu"`` or ``"tanh"``.
-    optimizer : str, default="adam"
-        Name of a Keras optimizer, e.g. ``"adam"``, ``"adamw"``, ``"sgd"``.
-    learning_rate : float, default=0.001
-        Learning rate of the optimizer.
-    epochs : int, default=100
-        Number of passes over the training data.
-    batch_size : int, default=32
-        Number of sequences per gradient step (and per predict batch).
-    data_format : {"channels_last", "channels_first"}, default="channels_last"
-        Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
-        (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
-        A 2D ``X`` is always ``(n_samples, n_timesteps)``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation and shuffling. An int gives
-        bitwise-identical fits on CPU; None gives a fresh fit each time. The
-        global Python, NumPy and TensorFlow random states are left as found.
-    verbose : int, default=0
-        0 prints nothing, 1 shows Keras's progress bar, 2 one line per epoch.
-    callbacks : list of keras.callbacks.Callback or None, default=None
-        Keras callbacks used during fit.
-    warm_start : bool, default=False
-        When True, ``fit`` continues training the current network instead of
-        building a new one.
-    class_weight : dict, "balanced" or None, default=None
+{SHARED_PARAMETERS}    class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn; combined
         multiplicatively with ``sample_weight``.
 
@@ -79,18 +31,7 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels seen in fit; for multilabel ``y``, the label indices.
-    n_features_in_ : int
-        Size of the second axis of ``X`` seen in fit (the number of
-        timesteps for a 2D ``X``).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Column names of ``X`` when it is a DataFrame with string columns.
-    input_shape_ : tuple of int
-        ``(n_timesteps, n_channels)`` of the sequences seen in fit.
-    model_ : keras.Model
-        The fitted Keras network.
-    history_ : dict of str to list of float
-        Loss and metrics of each epoch, as recorded by Keras.
-
+{SHARED_ATTRIBUTES}
     See Also
     --------
     sklearn.neural_network.MLPClassifier : Multi-layer perceptron classifier.
@@ -130,6 +71,10 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         learning_rate=0.001,
         epochs=100,
         batch_size=32,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         data_format="channels_last",
         random_state=None,
         verbose=0,
@@ -151,6 +96,10 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
             learning_rate=learning_rate,
             epochs=epochs,
             batch_size=batch_size,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
             data_format=data_format,
             random_state=random_state,
             verbose=verbose,
@@ -159,13 +108,47 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         )
         self.class_weight = class_weight
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         # class_weight becomes per-sample weights (see _target_sample_weight).
         if sample_weight is None and self.class_weight is not None:
             sample_weight = 1.0
-        return super().fit(X, y, sample_weight=sample_weight)
+        return super().fit(X, y, sample_weight=sample_weight, X_val=X_val, y_val=y_val)
 
     fit.__doc__ = Conv1DBase.fit.__doc__
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, building the network on first call.
+
+        Later calls continue from the current weights and optimizer state,
+        whatever ``warm_start`` says; ``history_`` keeps growing. Early
+        stopping does not apply.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Training sequences, in the layout of the first call.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every class that any call will see. Required on the first call
+            unless its ``y`` holds every class; ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
+
+        Returns
+        -------
+        self : object
+            The partially fitted estimator.
+        """
+        if not self.initialized_:
+            self._partial_fit_classes = classes
+        if sample_weight is None and self.class_weight is not None:
+            sample_weight = 1.0
+        try:
+            return super().partial_fit(X, y, sample_weight=sample_weight)
+        finally:
+            self._partial_fit_classes = None
 
     def predict_proba(self, X):
         """Return the probability of each class for each sequence.
@@ -219,6 +202,16 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
             )
         multilabel = target_type == "multilabel-indicator"
         classes = np.arange(y.shape[1]) if multilabel else np.unique(y)
+        declared = getattr(self, "_partial_fit_classes", None)
+        if reset and declared is not None and not multilabel:
+            declared = np.unique(declared)
+            unseen = classes[~np.isin(classes, declared)]
+            if unseen.size:
+                raise ValueError(
+                    f"y contains labels {unseen.tolist()} missing from classes="
+                    f"{declared.tolist()}. Pass every class in classes."
+                )
+            classes = declared
         if reset:
             if not multilabel and len(classes) < 2:
                 raise ValueError(
@@ -244,8 +237,8 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
 
     def _target_encoder(self):
         if self._multilabel:
-            return FunctionTransformer(_as_float32)
-        return LabelEncoder()
+            return super()._target_encoder()
+        return FunctionTransformer(_class_index, kw_args={"classes": self.classes_})
 
     def _output_spec(self):
         if self._multilabel:
@@ -256,6 +249,9 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
             "sparse_categorical_crossentropy",
             ["accuracy"],
         )
+
+    def _stratify_labels(self, y):
+        return None if self._multilabel else y
 
     def _target_sample_weight(self, y):
         if self.class_weight is None:
@@ -268,5 +264,6 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         return tags
 
 
-def _as_float32(y):
-    return np.asarray(y, dtype=np.float32)
+def _class_index(y, classes):
+    """Encode labels as their index in the sorted ``classes``."""
+    return np.searchsorted(classes, y)

@@ -5,16 +5,33 @@ This module knows Keras and nothing of scikit-learn: it turns plain values
 ``keras.Model``, and checks beforehand that the layers fit the sequence length.
 """
 
+from numbers import Integral
+
 import keras
 
 
-def as_tuple(value):
-    """Return ``value`` as a tuple: ints become 1-tuples, iterables are copied."""
+def as_tuple(value, name="value"):
+    """Return ``value`` as a tuple of positive ints: ints become 1-tuples.
+
+    None is ``()``; a tuple or list is checked entry by entry.
+
+    Raises
+    ------
+    ValueError
+        If an entry is not a positive int, naming ``name`` and the entry.
+    """
     if value is None:
         return ()
-    if isinstance(value, int):
-        return (value,)
-    return tuple(value)
+    several = isinstance(value, (tuple, list))
+    entries = tuple(value) if several else (value,)
+    for i, entry in enumerate(entries):
+        if isinstance(entry, bool) or not isinstance(entry, Integral) or entry < 1:
+            where = f" has entry {i} = {entry!r}; each entry" if several else ""
+            raise ValueError(
+                f"{name}={value!r}{where} must be a positive int (>= 1). Pass "
+                "an int >= 1, or a tuple with one int >= 1 per layer."
+            )
+    return tuple(int(entry) for entry in entries)
 
 
 def conv_blocks(filters, kernel_size):
@@ -25,10 +42,16 @@ def conv_blocks(filters, kernel_size):
     Raises
     ------
     ValueError
-        If ``kernel_size`` is a sequence whose length differs from ``filters``.
+        If ``filters`` defines no block, an entry is not a positive int, or
+        ``kernel_size`` is a sequence whose length differs from ``filters``.
     """
-    filters = as_tuple(filters)
-    kernels = as_tuple(kernel_size)
+    filters = as_tuple(filters, "filters")
+    kernels = as_tuple(kernel_size, "kernel_size")
+    if not filters:
+        raise ValueError(
+            f"filters={filters!r} defines no conv block. Pass the number of "
+            "filters of at least one block, e.g. filters=64 or filters=(32, 64)."
+        )
     if len(kernels) == 1:
         kernels = kernels * len(filters)
     if len(kernels) != len(filters):

@@ -1,21 +1,24 @@
 """scikit-learn's estimator checks, run on the estimators with default parameters."""
 
-from sklearn.neural_network import MLPClassifier
+import pytest
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.estimator_checks import (
     estimator_checks_generator,
     parametrize_with_checks,
 )
 
-from sklearn_conv1d import Conv1DClassifier
+from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor
 
 # Each entry is a check that cannot pass by construction, with the reason.
+_SAMPLE_WEIGHT_EQUIVALENCE = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch training: a weight of 2 is not the same gradient steps "
+        "as a repeated row (MLPClassifier fails it for the same reason)"
+    ),
+}
 EXPECTED_FAILED_CHECKS = {
-    "Conv1DClassifier": {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "mini-batch training: a weight of 2 is not the same gradient steps "
-            "as a repeated row (MLPClassifier fails it for the same reason)"
-        ),
-    },
+    "Conv1DClassifier": _SAMPLE_WEIGHT_EQUIVALENCE,
+    "Conv1DRegressor": _SAMPLE_WEIGHT_EQUIVALENCE,
 }
 
 
@@ -24,14 +27,19 @@ def _expected_failed_checks(estimator):
 
 
 @parametrize_with_checks(
-    [Conv1DClassifier()], expected_failed_checks=_expected_failed_checks
+    [Conv1DClassifier(), Conv1DRegressor()],
+    expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-def test_runs_at_least_as_many_checks_as_mlpclassifier():
+@pytest.mark.parametrize(
+    "ours, mlp",
+    [(Conv1DClassifier(), MLPClassifier()), (Conv1DRegressor(), MLPRegressor())],
+)
+def test_runs_at_least_as_many_checks_as_mlp(ours, mlp):
     def count(estimator):
         return sum(1 for _ in estimator_checks_generator(estimator, mark="skip"))
 
-    assert count(Conv1DClassifier()) >= count(MLPClassifier())
+    assert count(ours) >= count(mlp)

@@ -1,0 +1,92 @@
+"""Docstring sections shared by the estimators, so that they are written once."""
+
+#: numpydoc entries of the parameters every estimator takes.
+SHARED_PARAMETERS = """\
+    filters : int or tuple of int, default=64
+        Number of filters of each conv block; a tuple stacks one block per
+        entry, e.g. ``(128, 256, 128)``.
+    kernel_size : int or tuple of int, default=3
+        Kernel size of every conv block, or one per entry of ``filters``.
+    padding : {"same", "valid", "causal"}, default="same"
+        Padding of the conv and pooling layers, as in Keras's ``Conv1D``.
+        ``"same"`` keeps the sequence length through each conv layer, so the
+        network accepts sequences of any length; with ``"valid"`` every
+        kernel and pool must fit in what is left of the sequence, which is
+        checked before the network is built.
+    pool_size : int or None, default=2
+        Size of the max pooling after each conv block; None for no pooling.
+    batch_norm : bool, default=False
+        Put batch normalisation between each convolution and its activation.
+    global_pooling : {"avg", "max"} or None, default=None
+        Head of the conv blocks: global average or max pooling over time, or
+        None to flatten.
+    dense_units : int, tuple of int or None, default=100
+        Units of the hidden dense layers between the head and the output
+        layer; ``()`` or None for none.
+    dropout : float in [0, 1), default=0.0
+        Dropout rate before each dense layer, the output layer included.
+    activation : str or callable, default="relu"
+        Activation of the conv and hidden dense layers, a Keras activation
+        name such as ``"relu"``, ``"gelu"`` or ``"tanh"``.
+    optimizer : str, default="adam"
+        Name of a Keras optimizer, e.g. ``"adam"``, ``"adamw"``, ``"sgd"``.
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer.
+    epochs : int, default=100
+        Number of passes over the training data.
+    batch_size : int, default=32
+        Number of sequences per gradient step (and per predict batch).
+    early_stopping : bool, default=False
+        Stop training when the validation loss has not improved by ``tol``
+        for ``n_iter_no_change`` epochs, and restore the weights of the best
+        epoch. The validation set is ``X_val``/``y_val`` passed to ``fit``, or
+        else a shuffled (for classifiers, stratified) ``validation_fraction``
+        of the training data drawn with ``random_state`` (not Keras's
+        ``validation_split``, which takes the last rows unshuffled).
+    validation_fraction : float in (0, 1), default=0.1
+        Fraction of the training data held out for early stopping.
+    n_iter_no_change : int, default=10
+        Epochs without improvement of the validation loss before stopping.
+    tol : float, default=1e-4
+        Minimum decrease of the validation loss that counts as improvement.
+    data_format : {"channels_last", "channels_first"}, default="channels_last"
+        Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
+        (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
+        A 2D ``X`` is always ``(n_samples, n_timesteps)``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation and shuffling. An int gives
+        bitwise-identical fits on CPU; None gives a fresh fit each time. The
+        global Python, NumPy and TensorFlow random states are left as found.
+    verbose : int, default=0
+        0 prints nothing, 1 shows Keras's progress bar, 2 one line per epoch.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Keras callbacks used during fit, e.g.
+        ``[keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=5)]``
+        to lower the learning rate when the loss stalls. Each fit uses
+        copies, so the objects passed are never modified.
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the current network (weights and
+        optimizer state) for ``epochs`` more epochs instead of building a new
+        one.
+"""
+
+#: numpydoc entries of the attributes every fitted estimator has.
+SHARED_ATTRIBUTES = """\
+    n_features_in_ : int
+        Size of the second axis of ``X`` seen in fit (the number of
+        timesteps for a 2D ``X``).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` when it is a DataFrame with string columns.
+    input_shape_ : tuple of int
+        ``(n_timesteps, n_channels)`` of the sequences seen in fit.
+    model_ : keras.Model
+        The fitted Keras network.
+    history_ : dict of str to list of float
+        Loss and metrics of each epoch, as recorded by Keras, with ``val_``
+        keys when a validation set was used.
+    n_iter_ : int
+        Number of epochs run by the last call to ``fit`` or ``partial_fit``.
+    best_epoch_ : int or None
+        With early stopping, the epoch (counted from 1) whose weights were
+        restored; None otherwise.
+"""

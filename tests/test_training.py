@@ -1,0 +1,201 @@
+"""Training controls: early stopping, weights, callbacks, history, partial_fit."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_conv1d import Conv1DClassifier
+
+FAST = dict(filters=8, dense_units=16, epochs=5, random_state=0)
+
+
+def make_sequences(n_samples=60, n_timesteps=24, n_classes=2, seed=0):
+    rng = np.random.RandomState(seed)
+    y = np.arange(n_samples) % n_classes
+    t = np.linspace(0, 1, n_timesteps)
+    X = np.sin(2 * np.pi * (1 + 2 * y[:, None]) * t[None, :])
+    return (X + 0.3 * rng.randn(n_samples, n_timesteps)).astype(np.float32), y
+
+
+class EpochCounter(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs_seen = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs_seen += 1
+
+
+def test_early_stopping_stops_and_restores_the_best_epoch():
+    X, y = make_sequences(n_samples=80)
+    clf = Conv1DClassifier(
+        **{**FAST, "epochs": 200}, early_stopping=True, n_iter_no_change=3
+    ).fit(X, y)
+    assert clf.n_iter_ < 200
+    val_loss = clf.history_["val_loss"]
+    assert len(val_loss) == clf.n_iter_
+    # The best epoch is the lowest validation loss, up to improvements < tol.
+    assert val_loss[clf.best_epoch_ - 1] <= min(val_loss) + clf.tol
+    assert clf.n_iter_ == clf.best_epoch_ + 3
+
+
+def test_without_early_stopping_every_epoch_runs():
+    X, y = make_sequences()
+    clf = Conv1DClassifier(**FAST).fit(X, y)
+    assert clf.n_iter_ == FAST["epochs"]
+    assert clf.best_epoch_ is None
+    assert "val_loss" not in clf.history_
+
+
+def test_validation_split_is_stratified_and_shuffled_on_sorted_labels():
+    X, y = make_sequences(n_samples=100)
+    order = np.argsort(y, kind="stable")
+    X, y = X[order], y[order]  # Keras's validation_split would take only class 1
+    clf = Conv1DClassifier(**FAST, early_stopping=True, validation_fraction=0.2)
+    clf.fit(X, y)
+    X3 = X[:, :, None]
+    X_train, y_train, _, (X_val, y_val) = clf._split_validation(X3, y, None)
+    assert np.bincount(y_val).tolist() == [10, 10]
+    assert np.bincount(y_train).tolist() == [40, 40]
+    assert not np.array_equal(y_val, np.sort(y_val)) or len(set(y_val)) == 2
+
+
+def test_validation_split_is_drawn_with_random_state():
+    X, y = make_sequences(n_samples=60)
+    params = {**FAST, "early_stopping": True}
+    a = Conv1DClassifier(**params).fit(X, y).history_["val_loss"]
+    b = Conv1DClassifier(**params).fit(X, y).history_["val_loss"]
+    c = Conv1DClassifier(**{**params, "random_state": 1}).fit(X, y).history_
+    assert a == b
+    assert a != c["val_loss"]
+
+
+def test_explicit_validation_set():
+    X, y = make_sequences(n_samples=60)
+    X_val, y_val = make_sequences(n_samples=20, seed=1)
+    clf = Conv1DClassifier(**FAST).fit(X, y, X_val=X_val, y_val=y_val)
+    assert len(clf.history_["val_loss"]) == FAST["epochs"]
+    assert "val_accuracy" in clf.history_
+    # Shuffled validation labels: the validation loss soon rises.
+    y_val = np.random.RandomState(0).permutation(y_val)
+    stopped = Conv1DClassifier(
+        **{**FAST, "epochs": 100}, early_stopping=True, n_iter_no_change=2
+    ).fit(X, y, X_val=X_val, y_val=y_val)
+    assert stopped.n_iter_ < 100
+    # The network holds the weights of the best epoch, not of the last one.
+    best_val_loss = stopped.history_["val_loss"][stopped.best_epoch_ - 1]
+    val_loss = stopped.model_.evaluate(X_val[:, :, None], y_val, verbose=0)[0]
+    assert val_loss == pytest.approx(best_val_loss, rel=1e-5)
+    assert val_loss < stopped.history_["val_loss"][-1]
+
+
+def test_validation_set_needs_both_halves():
+    X, y = make_sequences(n_samples=20)
+    with pytest.raises(ValueError, match="both X_val and y_val"):
+        Conv1DClassifier(**FAST).fit(X, y, X_val=X)
+
+
+def test_too_small_validation_split_is_a_clear_error():
+    X, y = make_sequences(n_samples=10)
+    clf = Conv1DClassifier(**FAST, early_stopping=True, validation_fraction=0.1)
+    with pytest.raises(ValueError, match="early_stopping cannot hold out"):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"validation_fraction": 0.0},
+        {"validation_fraction": 1.0},
+        {"n_iter_no_change": 0},
+        {"tol": -1.0},
+        {"early_stopping": "yes"},
+    ],
+)
+def test_invalid_training_controls(params):
+    X, y = make_sequences(n_samples=20)
+    (name,) = params
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        Conv1DClassifier(**params).fit(X, y)
+
+
+def test_sample_weight_and_class_weight_are_validated():
+    X, y = make_sequences(n_samples=20)
+    clf = Conv1DClassifier(**FAST)
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(19,\)"):
+        clf.fit(X, y, sample_weight=np.ones(19))
+    with pytest.raises(ValueError, match="Negative values in data passed to"):
+        clf.fit(X, y, sample_weight=-np.ones(20))
+    with pytest.raises(ValueError, match="not in class_weight|not found in"):
+        Conv1DClassifier(**FAST, class_weight={0: 1.0, 7: 2.0}).fit(X, y)
+
+
+def test_balanced_class_weight_fits_imbalanced_data():
+    X, y = make_sequences(n_samples=60)
+    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:6]]
+    clf = Conv1DClassifier(**FAST, class_weight="balanced").fit(X[keep], y[keep])
+    plain = Conv1DClassifier(**FAST).fit(X[keep], y[keep])
+    assert clf.predict_proba(X)[:, 1].mean() > plain.predict_proba(X)[:, 1].mean()
+
+
+def test_callbacks_are_copied_not_mutated():
+    X, y = make_sequences(n_samples=20)
+    counter = EpochCounter()
+    clf = Conv1DClassifier(**FAST, callbacks=[counter]).fit(X, y)
+    assert counter.epochs_seen == 0  # the user's object is untouched
+    assert clf._fit_callbacks[0].epochs_seen == FAST["epochs"]
+    assert clf.callbacks[0] is counter
+    assert clone(clf).callbacks[0] is not counter
+
+
+def test_callbacks_work_in_grid_search():
+    X, y = make_sequences(n_samples=30)
+    clf = Conv1DClassifier(
+        **FAST, callbacks=[keras.callbacks.ReduceLROnPlateau(monitor="loss")]
+    )
+    search = GridSearchCV(clf, {"filters": [4, 8]}, cv=2).fit(X, y)
+    assert search.best_estimator_.n_iter_ == FAST["epochs"]
+
+
+def test_non_callback_is_a_type_error():
+    X, y = make_sequences(n_samples=20)
+    with pytest.raises(TypeError, match="keras.callbacks.Callback instances"):
+        Conv1DClassifier(**FAST, callbacks=["early_stopping"]).fit(X, y)
+
+
+def test_partial_fit_trains_one_epoch_per_call():
+    X, y = make_sequences(n_samples=40, n_classes=3)
+    clf = Conv1DClassifier(**FAST)
+    first = y < 2  # the first batch lacks class 2
+    clf.partial_fit(X[first], y[first], classes=[0, 1, 2])
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.model_.output_shape == (None, 3)
+    model = clf.model_
+    for _ in range(3):
+        clf.partial_fit(X, y)
+    assert clf.model_ is model
+    assert len(clf.history_["loss"]) == 4
+    assert clf.n_iter_ == 1
+    assert clf.history_["loss"][-1] < clf.history_["loss"][0]
+
+
+def test_partial_fit_rejects_undeclared_classes():
+    X, y = make_sequences(n_samples=30, n_classes=3)
+    with pytest.raises(ValueError, match=r"missing from classes=\[0, 1\]"):
+        Conv1DClassifier(**FAST).partial_fit(X, y, classes=[0, 1])
+    clf = Conv1DClassifier(**FAST).partial_fit(X[y < 2], y[y < 2])
+    with pytest.raises(ValueError, match=r"labels \[2\] not seen in fit"):
+        clf.partial_fit(X, y)
+
+
+def test_verbose_one_shows_progress_and_zero_prints_nothing(capsys):
+    X, y = make_sequences(n_samples=20)
+    Conv1DClassifier(**FAST).fit(X, y).predict_proba(X)
+    assert capsys.readouterr().out == ""
+    Conv1DClassifier(**FAST, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "Epoch 5/5" in out
+    assert "loss" in out
