@@ -18,7 +18,7 @@ _ONNX_INSTALL_HINT = "pip install 'sklearn-conv1d[onnx]'"
 
 
 def to_onnx(estimator, path=None, *, opset=None):
-    """Export a fitted estimator's network to ONNX, outputting ``predict_proba``.
+    """Export a fitted estimator's network to ONNX, for serving without Keras.
 
     The ONNX model has one input, ``"sequence"``: float32 sequences in the
     estimator's ``data_format`` and of the length and channels seen in fit,
@@ -26,12 +26,13 @@ def to_onnx(estimator, path=None, *, opset=None):
     ``(n, channels, timesteps)`` for ``"channels_first"`` (transposed inside
     the graph); the batch size ``n`` is free. A univariate (2D) ``X`` of
     shape ``(n, timesteps)`` is passed as ``X[:, :, None]`` (channels-last)
-    or ``X[:, None, :]`` (channels-first). Its one output,
+    or ``X[:, None, :]`` (channels-first). For a classifier its one output,
     ``"probabilities"``, is ``(n, n_classes)`` float32, columns ordered as
-    ``classes_``, equal to ``predict_proba`` up to float32 rounding. The
-    class labels and layout are stored in the model's ``metadata_props``
-    (``"classes"`` as JSON, ``"data_format"``). Preprocessing steps of a
-    Pipeline are not exported: apply them before the ONNX model.
+    ``classes_``, equal to ``predict_proba`` up to float32 rounding, and the
+    class labels are stored in the model's ``metadata_props`` (``"classes"``
+    as JSON). For a regressor the output is ``"predictions"``,
+    ``(n, n_outputs)``. ``"data_format"`` is stored too. Preprocessing steps
+    of a Pipeline are not exported: apply them before the ONNX model.
 
     Needs the optional dependencies ``tf2onnx`` and ``onnx``
     (``pip install 'sklearn-conv1d[onnx]'``, which adds ``onnxruntime`` to
@@ -39,7 +40,7 @@ def to_onnx(estimator, path=None, *, opset=None):
 
     Parameters
     ----------
-    estimator : Conv1DClassifier
+    estimator : Conv1DClassifier or Conv1DRegressor
         A fitted estimator.
     path : str, path-like or None, default=None
         If given, also write the model there (atomically, as :func:`save`).
@@ -94,12 +95,14 @@ def to_onnx(estimator, path=None, *, opset=None):
     )
     signature = (tf.TensorSpec(shape, tf.float32, name="sequence"),)
     network = estimator.model_
+    classifier = hasattr(estimator, "classes_")
+    output = "probabilities" if classifier else "predictions"
 
     @tf.function(input_signature=signature)
     def serve(sequence):
         if channels_first:
             sequence = tf.transpose(sequence, [0, 2, 1])
-        return {"probabilities": network(sequence, training=False)}
+        return {output: network(sequence, training=False)}
 
     # tf2onnx.convert.from_keras fails on Keras 3 models; a tf.function works.
     model, _ = tf2onnx.convert.from_function(
@@ -116,15 +119,15 @@ def to_onnx(estimator, path=None, *, opset=None):
             f"ONNX model ({str(exc).splitlines()[0]}); use another activation or "
             "opset, or serve the Keras model."
         ) from exc
-    onnx.helper.set_model_props(
-        model,
-        {
-            "classes": json.dumps(np.asarray(estimator.classes_).tolist(), default=str),
-            "data_format": estimator.data_format,
-            "estimator": type(estimator).__name__,
-            "sklearn_conv1d_version": _package_version("sklearn-conv1d"),
-        },
-    )
+    props = {
+        "data_format": estimator.data_format,
+        "estimator": type(estimator).__name__,
+        "sklearn_conv1d_version": _package_version("sklearn-conv1d"),
+    }
+    if classifier:
+        classes = np.asarray(estimator.classes_).tolist()
+        props["classes"] = json.dumps(classes, default=str)
+    onnx.helper.set_model_props(model, props)
     if path is not None:
         serialized = model.SerializeToString()
         _write_atomically(Path(os.fspath(path)), lambda f: f.write(serialized))

@@ -38,6 +38,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import Conv1DClassifier
+from ._regressor import Conv1DRegressor
 
 #: Name written into every file, so that foreign zip archives are recognised.
 FORMAT_NAME = "sklearn-conv1d"
@@ -49,7 +50,7 @@ _MODEL = "model.keras"
 _PICKLED_PARAMS = "params.pkl"
 
 # Only these classes are ever built by load(): a file cannot name arbitrary code.
-_ESTIMATORS = {cls.__name__: cls for cls in (Conv1DClassifier,)}
+_ESTIMATORS = {cls.__name__: cls for cls in (Conv1DClassifier, Conv1DRegressor)}
 
 # Fitted attributes restored from the Keras file or by fit's own helpers, not JSON.
 _NOT_IN_JSON = frozenset(
@@ -132,7 +133,7 @@ def save(estimator, path, *, allow_pickle=False):
 
     Parameters
     ----------
-    estimator : Conv1DClassifier
+    estimator : Conv1DClassifier or Conv1DRegressor
         A fitted estimator.
     path : str or path-like
         Where to write the file; an existing file is replaced. Any name
@@ -237,7 +238,7 @@ def load(path, *, safe_mode=True, custom_objects=None):
 
     Returns
     -------
-    estimator : Conv1DClassifier
+    estimator : Conv1DClassifier or Conv1DRegressor
         The fitted estimator.
 
     Raises
@@ -545,6 +546,8 @@ def _restore_fitted_state(estimator, state, model):
 
 def _exemplar_targets(estimator):
     """Targets from which the target encoder learns what fit's ``y`` taught it."""
+    if hasattr(estimator, "n_outputs_"):  # regressor
+        return np.zeros((1, estimator.n_outputs_), dtype=np.float32)
     if getattr(estimator, "_multilabel", False):
         return np.zeros((1, len(estimator.classes_)), dtype=np.float32)
     return estimator.classes_
