@@ -13,6 +13,8 @@ test series of length 150, two classes), and report its test accuracy.
 # so we tell the classifier with ``data_format``.
 import time
 
+import matplotlib.pyplot as plt
+import numpy as np
 from aeon.datasets import load_classification
 from sklearn.metrics import ConfusionMatrixDisplay
 
@@ -20,7 +22,8 @@ from sklearn_conv1d import Conv1DClassifier
 
 X_train, y_train = load_classification("GunPoint", split="train")
 X_test, y_test = load_classification("GunPoint", split="test")
-print(f"train {X_train.shape}, test {X_test.shape}, classes {sorted(set(y_train))}")
+classes = np.unique(y_train).tolist()
+print(f"train {X_train.shape}, test {X_test.shape}, classes {classes}")
 
 # %%
 # Fit the classic network (Conv1D(64, 3) -> MaxPooling1D(2) -> Dense(100)) and
@@ -35,3 +38,4 @@ print(f"GunPoint test accuracy: {accuracy:.3f} (fit in {fit_seconds:.1f} s)")
 # %%
 # Where does it go wrong? The confusion matrix on the test set.
 ConfusionMatrixDisplay.from_estimator(clf, X_test, y_test)
+plt.show()

@@ -14,7 +14,6 @@ function of the first ones; the *peak* is not.)
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 from aeon.datasets import load_classification
 from sklearn.linear_model import RidgeCV
 

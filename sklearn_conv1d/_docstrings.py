@@ -75,7 +75,7 @@ SHARED_ATTRIBUTES = """\
     n_features_in_ : int
         Size of the second axis of ``X`` seen in fit (the number of
         timesteps for a 2D ``X``).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names of ``X`` when it is a DataFrame with string columns.
     input_shape_ : tuple of int
         ``(n_timesteps, n_channels)`` of the sequences seen in fit.
