@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import Conv1DBase
@@ -81,6 +82,11 @@ class Conv1DRegressor(RegressorMixin, Conv1DBase):
             )
         return y.astype(np.float64, copy=False)
 
+    def _target_encoder(self):
+        # Always (n_samples, n_outputs): a pooled network's compiled train
+        # function then sees targets of one rank, whatever the y's shape.
+        return FunctionTransformer(_as_2d_float32)
+
     def _output_spec(self):
         return self.n_outputs_, "linear", "mean_squared_error", []
 
@@ -88,3 +94,7 @@ class Conv1DRegressor(RegressorMixin, Conv1DBase):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _as_2d_float32(y):
+    return np.asarray(y, dtype=np.float32).reshape(len(y), -1)

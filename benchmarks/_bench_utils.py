@@ -1,0 +1,63 @@
+"""Helpers shared by the performance benchmarks (not a benchmark itself)."""
+
+import os
+import platform
+import resource
+import statistics
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+RESULTS = Path(__file__).with_name("results")
+
+
+def rss_mb():
+    """Current resident set size of this process, in MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def peak_rss_mb():
+    """Peak resident set size of this process so far, in MB (Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+
+
+def median(values):
+    return statistics.median(values)
+
+
+class Report:
+    """Print lines and write them, after the command, to results/<name>.txt."""
+
+    def __init__(self, name, command):
+        self.name = name
+        self.lines = [f"$ {command}", ""]
+        import keras
+        import sklearn
+        import tensorflow as tf
+
+        self(
+            f"python {platform.python_version()}, tensorflow {tf.__version__}, "
+            f"keras {keras.__version__}, scikit-learn {sklearn.__version__}, "
+            f"{os.cpu_count()} CPUs ({platform.machine()})"
+        )
+
+    def __call__(self, line=""):
+        print(line, flush=True)
+        self.lines.append(line)
+
+    def save(self):
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"{self.name}.txt").write_text("\n".join(self.lines) + "\n")
+
+
+def gunpoint_like(n_samples=50, n_timesteps=150, seed=0):
+    """GunPoint's shape: noisy class-dependent bumps, (n, t) float32, labels."""
+    import numpy as np
+
+    rng = np.random.RandomState(seed)
+    y = np.arange(n_samples) % 2
+    t = np.linspace(0, 1, n_timesteps)
+    X = np.sin(2 * np.pi * (1 + 2 * y[:, None]) * t[None, :])
+    X = X + 0.3 * rng.randn(n_samples, n_timesteps)
+    return X.astype(np.float32), y
