@@ -232,22 +232,26 @@ def _reset(slot, fresh):
 
 
 def predict_array(model, X, batch_size):
-    """``model.predict(X, batch_size=batch_size)`` without its set-up cost.
+    """Predict ``X`` in blocks of exactly ``batch_size`` rows, without set-up cost.
 
-    Runs the network's compiled predict function on each batch of
-    ``batch_size`` rows, exactly the calls ``Model.predict`` makes, and
-    returns a NumPy array.
+    Runs the network's compiled predict function on each block; the last block
+    is zero-padded to ``batch_size`` rows and the padding's outputs dropped.
+    Every row thus goes through the network in a batch of one shape, so its
+    prediction does not depend on how many or which rows come with it (oneDNN
+    picks its kernels by shape, and a 1-row and a 20-row call can differ in the
+    last bit), and one traced predict function serves every call.
     """
     n = len(X)
     if n == 0:
         return model.predict(X, batch_size=batch_size, verbose=0)
-    if n <= batch_size:
-        return np.asarray(model.predict_on_batch(X))
-    outputs = [
-        np.asarray(model.predict_on_batch(X[start : start + batch_size]))
-        for start in range(0, n, batch_size)
-    ]
-    return np.concatenate(outputs)
+    outputs = []
+    for start in range(0, n, batch_size):
+        block = X[start : start + batch_size]
+        if len(block) < batch_size:
+            padding = np.zeros((batch_size - len(block), *X.shape[1:]), X.dtype)
+            block = np.concatenate([block, padding])
+        outputs.append(np.asarray(model.predict_on_batch(block)))
+    return np.concatenate(outputs)[:n]
 
 
 #: The process-wide pool used by the estimators.
