@@ -11,8 +11,9 @@ of length 150). For 1 row and for 10,000 rows, interleaved, medians over
 repeats: ``clf.predict``, ``clf.predict_proba``, Keras's
 ``model.predict_on_batch`` (the fastest raw call; one batch), Keras's
 ``model.predict(batch_size=32)`` (what the estimator called before), and a
-direct ``model(x)`` call. Also checks that ``predict_proba`` equals
-``model.predict`` bitwise.
+direct ``model(x)`` call. Also prints the largest difference between
+``predict_proba`` and ``model.predict`` (float32 rounding: the estimator pads
+the last block to ``batch_size`` rows, Keras runs it in its own shape).
 """
 
 import sys
@@ -68,11 +69,11 @@ def main():
         for name, values in times.items():
             t = median(values)
             report(f"{name:28s} {t * 1e3:10.3f} {t / ref:19.2f}x")
-        same = np.array_equal(
-            clf.predict_proba(Xn),
-            model.predict(x3, batch_size=32, verbose=0).astype(np.float64),
-        )
-        report(f"predict_proba == model.predict(bs=32) bitwise: {same}")
+        diff = np.abs(
+            clf.predict_proba(Xn)
+            - model.predict(x3, batch_size=32, verbose=0).astype(np.float64)
+        ).max()
+        report(f"max |predict_proba - model.predict(bs=32)|: {diff:.2e}")
     report.save()
 
 
