@@ -94,6 +94,7 @@ class Conv1DBase(BaseEstimator):
         "padding": [StrOptions({"valid", "same", "causal"})],
         "pool_size": [Interval(Integral, 1, None, closed="left"), None],
         "batch_norm": ["boolean"],
+        "batch_norm_momentum": [Interval(Real, 0, 1, closed="both")],
         "global_pooling": [StrOptions({"avg", "max"}), None],
         "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -132,6 +133,7 @@ class Conv1DBase(BaseEstimator):
         padding="same",
         pool_size=2,
         batch_norm=False,
+        batch_norm_momentum=0.9,
         global_pooling=None,
         dense_units=100,
         dropout=0.0,
@@ -155,6 +157,7 @@ class Conv1DBase(BaseEstimator):
         self.padding = padding
         self.pool_size = pool_size
         self.batch_norm = batch_norm
+        self.batch_norm_momentum = batch_norm_momentum
         self.global_pooling = global_pooling
         self.dense_units = dense_units
         self.dropout = dropout
@@ -200,6 +203,20 @@ class Conv1DBase(BaseEstimator):
         -------
         self : object
             The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(40, 16)  # 40 univariate sequences of 16 timesteps
+        >>> y = X[:, :8].sum(axis=1)
+        >>> clf = Conv1DClassifier(epochs=5, random_state=0).fit(X, y > 0)
+        >>> clf.classes_
+        array([False,  True])
+        >>> reg = Conv1DRegressor(epochs=5, random_state=0).fit(X, y)
+        >>> len(reg.history_["loss"]), reg.input_shape_
+        (5, (16, 1))
         """
         if (X_val is None) != (y_val is None):
             raise ValueError(
@@ -238,6 +255,19 @@ class Conv1DBase(BaseEstimator):
         -------
         self : object
             The partially fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_conv1d import Conv1DRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(40, 16)
+        >>> y = X[:, :8].sum(axis=1)
+        >>> reg = Conv1DRegressor(random_state=0)
+        >>> for _ in range(3):  # e.g. one call per chunk of a stream
+        ...     reg = reg.partial_fit(X, y)
+        >>> len(reg.history_["loss"])
+        3
         """
         seed = None if self.initialized_ else draw_seed(self.random_state)
         with seeded(seed):
@@ -394,6 +424,7 @@ class Conv1DBase(BaseEstimator):
                 padding=self.padding,
                 pool_size=self.pool_size,
                 batch_norm=self.batch_norm,
+                batch_norm_momentum=self.batch_norm_momentum,
                 activation=self.activation,
                 global_pooling=self.global_pooling,
                 dense_units=self.dense_units,
@@ -475,6 +506,7 @@ class Conv1DBase(BaseEstimator):
             self.padding,
             self.pool_size,
             bool(self.batch_norm),
+            float(self.batch_norm_momentum),
             self.activation,
             self.global_pooling,
             as_tuple(self.dense_units),

@@ -63,6 +63,7 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         padding="same",
         pool_size=2,
         batch_norm=False,
+        batch_norm_momentum=0.9,
         global_pooling=None,
         dense_units=100,
         dropout=0.0,
@@ -88,6 +89,7 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
             padding=padding,
             pool_size=pool_size,
             batch_norm=batch_norm,
+            batch_norm_momentum=batch_norm_momentum,
             global_pooling=global_pooling,
             dense_units=dense_units,
             dropout=dropout,
@@ -140,6 +142,20 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         -------
         self : object
             The partially fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_conv1d import Conv1DClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(40, 16)
+        >>> y = np.where(X[:, :8].sum(axis=1) > 0, "up", "down")
+        >>> clf = Conv1DClassifier(random_state=0)
+        >>> for start in (0, 20):  # two chunks; the first names every class
+        ...     chunk = slice(start, start + 20)
+        ...     clf = clf.partial_fit(X[chunk], y[chunk], classes=["down", "up"])
+        >>> clf.classes_, len(clf.history_["loss"])
+        (array(['down', 'up'], dtype='<U4'), 2)
         """
         if not self.initialized_:
             self._partial_fit_classes = classes
@@ -164,6 +180,18 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         proba : ndarray of shape (n_samples, n_classes)
             Class probabilities, columns ordered as ``classes_``. For
             multilabel ``y``, the probability of each label.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_conv1d import Conv1DClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(40, 16)
+        >>> y = np.where(X[:, :8].sum(axis=1) > 0, "up", "down")
+        >>> clf = Conv1DClassifier(epochs=5, random_state=0).fit(X, y)
+        >>> proba = clf.predict_proba(X[:3])
+        >>> proba.shape, np.allclose(proba.sum(axis=1), 1.0)
+        ((3, 2), True)
         """
         check_is_fitted(self)
         return np.asarray(self._predict_raw(X), dtype=np.float64)
@@ -181,6 +209,18 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels; a 0/1 indicator matrix for multilabel ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_conv1d import Conv1DClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(40, 16)
+        >>> y = np.where(X[:, :8].sum(axis=1) > 0, "up", "down")
+        >>> clf = Conv1DClassifier(epochs=5, random_state=0).fit(X, y)
+        >>> y_pred = clf.predict(X[:4])
+        >>> y_pred.shape, set(y_pred) <= {"down", "up"}
+        ((4,), True)
         """
         proba = self.predict_proba(X)
         if self._multilabel:

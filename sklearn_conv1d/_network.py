@@ -116,6 +116,7 @@ def build_network(
     padding,
     pool_size,
     batch_norm,
+    batch_norm_momentum,
     activation,
     global_pooling,
     dense_units,
@@ -150,7 +151,7 @@ def build_network(
     for filters_i, kernel_i in blocks:
         if batch_norm:
             x = keras.layers.Conv1D(filters_i, kernel_i, padding=padding)(x)
-            x = keras.layers.BatchNormalization()(x)
+            x = keras.layers.BatchNormalization(momentum=batch_norm_momentum)(x)
             x = keras.layers.Activation(activation)(x)
         else:
             x = keras.layers.Conv1D(

@@ -59,6 +59,19 @@ class Conv1DRegressor(RegressorMixin, Conv1DBase):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions; 1D when one target was seen in fit.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_conv1d import Conv1DRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(40, 16)
+        >>> Y = np.column_stack([X[:, :8].sum(axis=1), X[:, 8:].sum(axis=1)])
+        >>> reg = Conv1DRegressor(epochs=5, random_state=0)
+        >>> reg.fit(X, Y).predict(X[:3]).shape  # one column per target
+        (3, 2)
+        >>> reg.fit(X, Y[:, 0]).predict(X[:3]).shape
+        (3,)
         """
         check_is_fitted(self)
         y_pred = np.asarray(self._predict_raw(X), dtype=np.float64)

@@ -3,6 +3,7 @@
 import pickle
 import random
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
@@ -82,7 +83,7 @@ def test_default_network_is_the_classic_one():
 
 def test_fcn_configuration_by_parameters_alone():
     X, y = make_sequences(n_samples=20, n_timesteps=32)
-    fcn = Conv1DClassifier(
+    params = dict(
         filters=(16, 32, 16),
         kernel_size=(8, 5, 3),
         padding="same",
@@ -92,10 +93,22 @@ def test_fcn_configuration_by_parameters_alone():
         dense_units=(),
         epochs=1,
         random_state=0,
-    ).fit(X, y)
+    )
+    fcn = Conv1DClassifier(**params).fit(X, y)
     layers = [type(layer).__name__ for layer in fcn.model_.layers]
     assert layers.count("BatchNormalization") == 3
     assert layers[-2:] == ["GlobalAveragePooling1D", "Dense"]
+
+    # The momentum is ours (0.9, not Keras's 0.99), and a network of another
+    # momentum is never reused from the pool for the same shapes.
+    slow = Conv1DClassifier(**params, batch_norm_momentum=0.99).fit(X, y)
+    for est, momentum in [(fcn, 0.9), (slow, 0.99)]:
+        norms = [
+            layer
+            for layer in est.model_.layers
+            if isinstance(layer, keras.layers.BatchNormalization)
+        ]
+        assert [norm.momentum for norm in norms] == [momentum] * 3
 
 
 @pytest.mark.parametrize(
@@ -166,6 +179,7 @@ def test_predict_before_fit_raises_not_fitted():
         {"dense_units": 0},
         {"dropout": 1.0},
         {"dropout": -0.1},
+        {"batch_norm_momentum": 1.5},
         {"activation": "relux"},
         {"optimizer": "adamm"},
         {"learning_rate": 0},

@@ -16,6 +16,7 @@ CLASSIC = dict(
     padding="valid",
     pool_size=2,
     batch_norm=False,
+    batch_norm_momentum=0.9,
     activation="relu",
     global_pooling=None,
     dense_units=100,
@@ -27,6 +28,7 @@ FCN = dict(
     padding="same",
     pool_size=None,
     batch_norm=True,
+    batch_norm_momentum=0.8,
     activation="relu",
     global_pooling="avg",
     dense_units=(),
@@ -73,6 +75,12 @@ def test_fcn_network_layers():
         (256, 5, "same"),
         (128, 3, "same"),
     ]
+    norms = [
+        layer
+        for layer in model.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert [norm.momentum for norm in norms] == [0.8] * 3
 
 
 def test_dropout_and_max_pooling_head():
