@@ -469,8 +469,6 @@ class Conv1DBase(BaseEstimator):
                 X, y = validate_data(self, X, y, multi_output=True, **kwargs)
         if y is not None:
             y = self._check_targets(y, reset=reset)
-        if not reset:
-            check_fitted_shape(X, self, self.data_format)
         X = to_channels_last(X, self.data_format)
         if reset:
             self.input_shape_ = X.shape[1:]

@@ -243,8 +243,6 @@ def predict_array(model, X, batch_size):
     last bit), and one traced predict function serves every call.
     """
     n = len(X)
-    if n == 0:
-        return model.predict(X, batch_size=batch_size, verbose=0)
     outputs = []
     for start in range(0, n, batch_size):
         block = X[start : start + batch_size]
