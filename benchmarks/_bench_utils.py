@@ -10,6 +10,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 RESULTS = Path(__file__).with_name("results")
 
+#: The FCN of Wang et al. (2017) by Conv1DClassifier parameters alone.
+FCN_STYLE = dict(
+    filters=(128, 256, 128),
+    kernel_size=(8, 5, 3),
+    batch_norm=True,
+    pool_size=None,
+    global_pooling="avg",
+    dense_units=(),
+)
+
 
 def rss_mb():
     """Current resident set size of this process, in MB (Linux)."""

@@ -36,19 +36,12 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+from _bench_utils import FCN_STYLE  # noqa: E402
 from aeon.datasets import load_classification  # noqa: E402
 
 from sklearn_conv1d import Conv1DClassifier  # noqa: E402
 
 COMMAND = "python benchmarks/bench_accuracy.py"
-FCN_STYLE = dict(
-    filters=(128, 256, 128),
-    kernel_size=(8, 5, 3),
-    batch_norm=True,
-    pool_size=None,
-    global_pooling="avg",
-    dense_units=(),
-)
 DATASETS = ("GunPoint", "ItalyPowerDemand")
 SEEDS = (0, 1, 2)
 
