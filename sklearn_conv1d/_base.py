@@ -42,6 +42,7 @@ from ._sequences import (
     stack_sequences,
     to_channels_last,
 )
+from ._threads import limit_tensorflow_threads
 
 #: Names accepted by ``activation``; any callable is accepted too.
 ACTIVATIONS = frozenset(
@@ -381,6 +382,7 @@ class Conv1DBase(BaseEstimator):
         return None
 
     def _initialize(self, X, y=None):
+        limit_tensorflow_threads()  # before TensorFlow's runtime starts
         X, y = BaseWrapper._initialize(self, X, y)
         # Seeding is done locally around the whole fit (see ``_random``);
         # scikeras's own seeding would switch on TensorFlow's op determinism.
