@@ -4,7 +4,7 @@ Run
 ---
     python benchmarks/bench_accuracy.py
 
-(about 30-40 minutes on 2 cores; the output is also written to
+(about 30 minutes on 2 cores; the output is also written to
 ``benchmarks/results/bench_accuracy.txt`` with this command at the top.)
 
 What it measures
