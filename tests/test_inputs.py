@@ -919,7 +919,7 @@ def test_any_input_fits_or_is_a_clear_error(problem):
 
 
 @pytest.mark.slow
-@settings(max_examples=500, **PROPERTY_SETTINGS)
+@settings(max_examples=300, **PROPERTY_SETTINGS)
 @given(problem=fit_problems())
 def test_any_input_fits_or_is_a_clear_error_many(problem):
     _fit_predict_or_clear_error(problem)
