@@ -2,6 +2,8 @@
 
 import pickle
 import random
+import threading
+import time
 
 import keras
 import numpy as np
@@ -238,6 +240,30 @@ def test_same_seed_is_bitwise_identical_and_other_seeds_differ():
     c = Conv1DClassifier(**{**params, "random_state": 4}).fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_seeded_fit_ignores_other_threads_drawing_from_random():
+    # Dask's communication thread samples from the global ``random`` while a
+    # worker fits; a seeded fit must not depend on such draws.
+    X, y = make_sequences(n_samples=30)
+    params = {**FAST, "random_state": 3}
+    quiet = Conv1DClassifier(**params).fit(X, y).predict_proba(X)
+    stop = threading.Event()
+
+    def draw():
+        while not stop.is_set():
+            random.random()
+            time.sleep(0)
+
+    thread = threading.Thread(target=draw, daemon=True)
+    thread.start()
+    try:
+        busy = [Conv1DClassifier(**params).fit(X, y).predict_proba(X) for _ in range(3)]
+    finally:
+        stop.set()
+        thread.join()
+    for proba in busy:
+        np.testing.assert_array_equal(proba, quiet)
 
 
 def test_unseeded_fits_differ():

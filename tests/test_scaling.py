@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin
+from distributed import Client, KilledWorker, LocalCluster
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_conv1d import Conv1DClassifier, _threads
@@ -202,20 +202,6 @@ def restored_environ():
 
 @pytest.fixture(scope="module")
 def client():
-    class PrivateSizeofRandom(WorkerPlugin):
-        # Known issue: dask.sizeof draws from Python's global ``random`` in the
-        # worker's event-loop thread while a fit runs in its task thread, and
-        # the estimator's seeding (``_random.seeded``) relies on that global
-        # generator for Keras's initial weights: about 1 fit in 8 then differs
-        # from the same fit with n_jobs=1. Remove this once the estimator seeds
-        # Keras with a private generator.
-        def setup(self, worker):
-            import random
-
-            import dask.sizeof
-
-            dask.sizeof.random = random.Random(0)
-
     with (
         restored_environ(),
         LocalCluster(
@@ -223,7 +209,6 @@ def client():
         ) as cluster,
         Client(cluster) as client,
     ):
-        client.register_plugin(PrivateSizeofRandom(), name="private-sizeof-random")
         yield client
 
 
