@@ -8,6 +8,7 @@ import time
 import keras
 import numpy as np
 import pytest
+from sequence_data import make_sequences
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import (
@@ -26,17 +27,6 @@ from tensorflow.python.framework import config as tf_config
 from sklearn_conv1d import Conv1DClassifier
 
 FAST = dict(filters=8, dense_units=16, epochs=5, random_state=0)
-
-
-def make_sequences(n_samples=60, n_timesteps=24, n_channels=1, n_classes=2, seed=0):
-    """Noisy sine waves whose frequency depends on the class."""
-    rng = np.random.RandomState(seed)
-    y = np.arange(n_samples) % n_classes
-    t = np.linspace(0, 1, n_timesteps)
-    X = np.sin(2 * np.pi * (1 + 2 * y[:, None, None]) * t[None, :, None])
-    X = X + 0.3 * rng.randn(n_samples, n_timesteps, n_channels)
-    X = X.astype(np.float32)
-    return (X[:, :, 0] if n_channels == 1 else X), y
 
 
 def test_is_a_classifier():

@@ -1,6 +1,7 @@
 """Persistence and export: pickle/joblib/deepcopy, save/load, ONNX."""
 
 import copy
+import functools
 import json
 import os
 import pickle
@@ -14,6 +15,7 @@ import joblib
 import keras
 import numpy as np
 import pytest
+from sequence_data import make_sequences as _make_sequences
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
@@ -29,18 +31,12 @@ from sklearn_conv1d import (
     to_onnx,
 )
 
+# This module's data sets are smaller than the shared default.
+make_sequences = functools.partial(_make_sequences, n_samples=24, n_timesteps=16)
+
 TINY = dict(filters=4, dense_units=8, epochs=2, random_state=0)
 # onnxruntime vs Keras on the same float32 network: measured ~1e-7.
 ONNX_ATOL = 1e-5
-
-
-def make_sequences(n_samples=24, n_timesteps=16, n_channels=1, n_classes=2, seed=0):
-    rng = np.random.RandomState(seed)
-    y = np.arange(n_samples) % n_classes
-    t = np.linspace(0, 1, n_timesteps)
-    X = np.sin(2 * np.pi * (1 + 2 * y[:, None, None]) * t[None, :, None])
-    X = (X + 0.3 * rng.randn(n_samples, n_timesteps, n_channels)).astype(np.float32)
-    return (X[:, :, 0] if n_channels == 1 else X), y
 
 
 @pytest.fixture(scope="module")

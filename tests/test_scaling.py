@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from distributed import Client, KilledWorker, LocalCluster
+from sequence_data import make_sequences
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_conv1d import Conv1DClassifier, _threads
@@ -29,14 +30,6 @@ SMALL = dict(
 )
 GRID = {"kernel_size": [3, 5]}
 TIMEOUT = 120  # seconds; the searches take a few seconds each
-
-
-def make_sequences(n_samples=40, n_timesteps=16, seed=0):
-    rng = np.random.RandomState(seed)
-    y = np.arange(n_samples) % 2
-    t = np.linspace(0, 1, n_timesteps)
-    X = np.sin(2 * np.pi * (1 + 2 * y[:, None]) * t[None, :])
-    return (X + 0.3 * rng.randn(n_samples, n_timesteps)).astype(np.float32), y
 
 
 def search(n_jobs=1, **params):
@@ -81,7 +74,7 @@ def assert_same_results(search, reference):
 
 @pytest.fixture(scope="module")
 def data():
-    return make_sequences()
+    return make_sequences(n_samples=40, n_timesteps=16)
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from sequence_data import make_sequences
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
@@ -10,14 +11,6 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn_conv1d import Conv1DClassifier
 
 FAST = dict(filters=8, dense_units=16, epochs=5, random_state=0)
-
-
-def make_sequences(n_samples=60, n_timesteps=24, n_classes=2, seed=0):
-    rng = np.random.RandomState(seed)
-    y = np.arange(n_samples) % n_classes
-    t = np.linspace(0, 1, n_timesteps)
-    X = np.sin(2 * np.pi * (1 + 2 * y[:, None]) * t[None, :])
-    return (X + 0.3 * rng.randn(n_samples, n_timesteps)).astype(np.float32), y
 
 
 class EpochCounter(keras.callbacks.Callback):
