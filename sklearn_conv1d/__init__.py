@@ -2,6 +2,8 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+# First: imports Keras, so that an unknown or missing backend fails clearly.
+from . import _backend  # noqa: F401
 from ._classifier import Conv1DClassifier
 from ._onnx import to_onnx
 from ._regressor import Conv1DRegressor

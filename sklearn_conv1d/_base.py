@@ -10,7 +10,8 @@ which scikit-learn >= 1.6 rejects for any class in an estimator's MRO
 (``check_estimator_tags_renamed``) and which leaves ``KerasClassifier``
 mis-tagged. What scikeras does not do right for us is overridden here:
 input validation (sequence layouts, clear errors), the network builder,
-seeding (local, not global) and the tags.
+randomness (private generators, never global ones: see ``_random``), the
+batches Keras trains on (see ``_batches``) and the tags.
 """
 
 import copy
@@ -26,15 +27,17 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+from ._batches import keras_data
 from ._model_pool import POOL, predict_array
 from ._network import (
+    HYPERPARAMETERS,
     as_tuple,
     build_network,
     check_sequence_length,
     conv_blocks,
     make_optimizer,
 )
-from ._random import draw_seed, seeded
+from ._random import draw_seed, fit_rng, int_seed
 from ._sequences import (
     DATA_FORMATS,
     check_fitted_shape,
@@ -115,8 +118,9 @@ class Conv1DBase(BaseEstimator):
         "warm_start": ["boolean"],
     }
 
-    # Keras.Model.fit / predict arguments that scikeras routes from our parameters.
-    _fit_kwargs = frozenset({"batch_size", "verbose"})
+    # Keras.Model.fit / predict arguments that scikeras routes from our parameters
+    # (fit's batches come from ShuffledBatches, which holds the batch size).
+    _fit_kwargs = frozenset({"verbose"})
     _predict_kwargs = frozenset({"batch_size", "verbose"})
 
     # -- scikeras's machinery, reused as is -------------------------------------
@@ -223,15 +227,15 @@ class Conv1DBase(BaseEstimator):
             raise ValueError(
                 "Pass both X_val and y_val for an explicit validation set, or neither."
             )
-        with seeded(draw_seed(self.random_state)):
-            BaseWrapper.fit(
-                self,
-                X,
-                y,
-                sample_weight=sample_weight,
-                validation=None if X_val is None else (X_val, y_val),
-                early_stopping=self.early_stopping,
-            )
+        self._start_random_streams()
+        BaseWrapper.fit(
+            self,
+            X,
+            y,
+            sample_weight=sample_weight,
+            validation=None if X_val is None else (X_val, y_val),
+            early_stopping=self.early_stopping,
+        )
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -270,10 +274,19 @@ class Conv1DBase(BaseEstimator):
         >>> len(reg.history_["loss"])
         3
         """
-        seed = None if self.initialized_ else draw_seed(self.random_state)
-        with seeded(seed):
-            BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight)
+        if not self.initialized_:
+            self._start_random_streams()
+        BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight)
         return self
+
+    def _start_random_streams(self):
+        """Draw this fit's seed and its private generator of sample orders.
+
+        ``partial_fit`` keeps the generator across calls, so each of its
+        epochs gets a new order, as the epochs of one ``fit`` do.
+        """
+        self._fit_seed = draw_seed(self.random_state)
+        self._shuffle_rng = fit_rng(self._fit_seed, "shuffle")
 
     def _initialize_callbacks(self):
         """Check ``callbacks`` and take private copies for this fit.
@@ -310,16 +323,19 @@ class Conv1DBase(BaseEstimator):
         out a shuffled, stratified (for classifiers) ``validation_fraction``
         of them, unless ``X_val``/``y_val`` were given; the best epoch's
         weights are restored at the end. ``partial_fit`` passes neither.
+        Keras trains on batches we make (see ``_batches``), in orders drawn
+        from the fit's own generator, and is told not to shuffle.
         """
         fit_kwargs = {}
         if validation is not None:
             X_val, y_val = self._validate_data(*validation)
-            y_val = self.target_encoder_.transform(y_val)
-            fit_kwargs["validation_data"] = (X_val, y_val)
+            validation = (X_val, self.target_encoder_.transform(y_val))
         elif early_stopping:
-            X, y, sample_weight, fit_kwargs["validation_data"] = self._split_validation(
+            X, y, sample_weight, validation = self._split_validation(
                 X, y, sample_weight
             )
+        if validation is not None:
+            fit_kwargs["validation_data"] = keras_data(validation, self.batch_size)
         callbacks = self._fit_callbacks
         stopper = None
         if early_stopping:
@@ -330,15 +346,17 @@ class Conv1DBase(BaseEstimator):
                 restore_best_weights=True,
             )
             self._fit_callbacks = [*callbacks, stopper]
+        arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
         try:
             BaseWrapper._fit_keras_model(
                 self,
-                X,
-                y,
-                sample_weight=sample_weight,
+                keras_data(arrays, self.batch_size, self._shuffle_rng),
+                None,
+                sample_weight=None,
                 warm_start=warm_start,
                 epochs=epochs,
                 initial_epoch=initial_epoch,
+                shuffle=False,
                 **fit_kwargs,
             )
         finally:
@@ -353,8 +371,7 @@ class Conv1DBase(BaseEstimator):
 
         The split is shuffled and, for classifiers, stratified, unlike Keras's
         ``validation_split``, which takes the last rows as they come. It is
-        drawn from NumPy's global generator, which ``fit`` seeds from
-        ``random_state``.
+        drawn from the fit's own seed.
         """
         arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
         try:
@@ -362,7 +379,7 @@ class Conv1DBase(BaseEstimator):
                 *arrays,
                 test_size=self.validation_fraction,
                 stratify=self._stratify_labels(y),
-                random_state=np.random.randint(np.iinfo(np.int32).max),  # noqa: NPY002
+                random_state=int_seed(fit_rng(self._fit_seed, "validation_split")),
             )
         except ValueError as exc:
             raise ValueError(
@@ -384,8 +401,8 @@ class Conv1DBase(BaseEstimator):
     def _initialize(self, X, y=None):
         limit_tensorflow_threads()  # before TensorFlow's runtime starts
         X, y = BaseWrapper._initialize(self, X, y)
-        # Seeding is done locally around the whole fit (see ``_random``);
-        # scikeras's own seeding would switch on TensorFlow's op determinism.
+        # Every random draw has an explicit seed (see ``_random``); scikeras's
+        # seeding would set global seeds and TensorFlow's op determinism.
         self._random_state = None
         return X, y
 
@@ -414,23 +431,14 @@ class Conv1DBase(BaseEstimator):
         return FunctionTransformer(_as_float32)
 
     def _build_keras_model(self):
-        n_outputs, output_activation, loss, metrics = self._output_spec()
+        output_spec = self._output_spec()
+        n_outputs, output_activation, loss, metrics = output_spec
+        hyperparameters = {name: getattr(self, name) for name in HYPERPARAMETERS}
+        seed = int_seed(fit_rng(self._fit_seed, "network"))
 
         def build():
             return build_network(
-                self.input_shape_,
-                n_outputs,
-                output_activation,
-                filters=self.filters,
-                kernel_size=self.kernel_size,
-                padding=self.padding,
-                pool_size=self.pool_size,
-                batch_norm=self.batch_norm,
-                batch_norm_momentum=self.batch_norm_momentum,
-                activation=self.activation,
-                global_pooling=self.global_pooling,
-                dense_units=self.dense_units,
-                dropout=self.dropout,
+                self.input_shape_, n_outputs, output_activation, seed, **hyperparameters
             )
 
         def compile_model(model):
@@ -442,8 +450,16 @@ class Conv1DBase(BaseEstimator):
 
         # A compiled network of the same architecture that no one holds any
         # more is reused, reset to a new network's initial state (see
-        # _model_pool): no retracing, and memory stays flat across fits.
-        key = self._network_key(n_outputs, output_activation, loss, metrics)
+        # _model_pool): no retracing, and memory stays flat across fits. The
+        # key is made of what the two functions above build from, the seed
+        # excepted.
+        key = network_key(
+            type(self).__name__,
+            self.input_shape_,
+            output_spec,
+            hyperparameters,
+            (self.optimizer, self.learning_rate),
+        )
         return POOL.acquire(key, build, compile_model)
 
     # -- validation --------------------------------------------------------------
@@ -493,33 +509,6 @@ class Conv1DBase(BaseEstimator):
         return tags
 
     # -- performance: network pool and fast predict (see _model_pool) ----------
-    def _network_key(self, n_outputs, output_activation, loss, metrics):
-        """Everything that determines the compiled network; None if unhashable."""
-        key = (
-            type(self).__name__,
-            tuple(self.input_shape_),
-            n_outputs,
-            output_activation,
-            loss,
-            tuple(metrics or ()),
-            conv_blocks(self.filters, self.kernel_size),
-            self.padding,
-            self.pool_size,
-            bool(self.batch_norm),
-            float(self.batch_norm_momentum),
-            self.activation,
-            self.global_pooling,
-            as_tuple(self.dense_units),
-            float(self.dropout),
-            self.optimizer,
-            float(self.learning_rate),
-        )
-        try:
-            hash(key)
-        except TypeError:
-            return None
-        return key
-
     def _predict_raw(self, X, **kwargs):
         """Raw network outputs for ``X``: ``Model.predict`` without its set-up cost.
 
@@ -543,6 +532,28 @@ class Conv1DBase(BaseEstimator):
                 callbacks=self._predict_callbacks,
             )
         return predict_array(self.model_, X, batch_size)
+
+
+def network_key(*parts):
+    """A hashable key from what builds and compiles a network; None if unhashable.
+
+    Lists become tuples and dicts sorted tuples of items, recursively, so that
+    e.g. ``filters=[32, 64]`` and ``filters=(32, 64)`` share networks.
+    """
+    key = _freeze(parts)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _freeze(value):
+    if isinstance(value, dict):
+        return tuple(sorted((name, _freeze(v)) for name, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
 
 
 def _as_float32(y):

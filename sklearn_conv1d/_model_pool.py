@@ -104,21 +104,26 @@ class ModelPool:
         if key is None or not self.enabled:
             compile_model(fresh)
             return fresh
+        # A network is handed out only while the caller's reference to it is
+        # taken under the lock: from then on its reference count marks it busy
+        # for every other thread's _is_free.
         with self._lock:
             slot = self._take_free(key)
+            model = None if slot is None else slot.model
+            if slot is not None:
+                self.n_reused += 1
         if slot is not None:
             _reset(slot, fresh)
-            del fresh
-            self.n_reused += 1
-            return slot.model
+            return model
         compile_model(fresh)
-        self.n_built += 1
         slot = _Slot(fresh)
         del fresh
         _prepare(slot)
+        model = slot.model  # held before the slot is visible to other threads
         with self._lock:
+            self.n_built += 1
             self._add(key, slot)
-        return slot.model
+        return model
 
     def _take_free(self, key):
         slots = self._slots.get(key)
@@ -126,8 +131,7 @@ class ModelPool:
             return None
         for slot in slots:
             if _is_free(slot):
-                # Most recently used last; the caller's reference makes the
-                # slot busy before the lock is released.
+                # Most recently used last.
                 slots.remove(slot)
                 slots.append(slot)
                 self._slots.move_to_end(key)

@@ -5,9 +5,11 @@ This module knows Keras and nothing of scikit-learn: it turns plain values
 ``keras.Model``, and checks beforehand that the layers fit the sequence length.
 """
 
+import inspect
 from numbers import Integral
 
 import keras
+import numpy as np
 
 
 def as_tuple(value, name="value"):
@@ -110,6 +112,7 @@ def build_network(
     input_shape,
     n_outputs,
     output_activation,
+    seed,
     *,
     filters,
     kernel_size,
@@ -138,9 +141,23 @@ def build_network(
         Units of the output layer.
     output_activation : str
         Activation of the output layer, e.g. ``"softmax"``.
+    seed : int
+        Seeds every random layer: the kernel initializers of the ``Conv1D``
+        and ``Dense`` layers and the ``Dropout`` layers each get their own
+        seed drawn from it. The same seed builds the same initial weights and
+        dropout masks on every backend, without touching a global generator.
     **hyperparameters
-        As documented on :class:`~sklearn_conv1d.Conv1DClassifier`.
+        As documented on :class:`~sklearn_conv1d.Conv1DClassifier`; their
+        names are :data:`HYPERPARAMETERS`.
     """
+    rng = np.random.default_rng(seed)
+
+    def layer_seed():
+        return int(rng.integers(np.iinfo(np.int32).max))
+
+    def initializer():
+        return keras.initializers.GlorotUniform(seed=layer_seed())
+
     blocks = conv_blocks(filters, kernel_size)
     check_sequence_length(input_shape[0], blocks, padding=padding, pool_size=pool_size)
     # Keras pools only with "valid" or "same"; causal convolutions keep the
@@ -150,12 +167,21 @@ def build_network(
     x = inputs
     for filters_i, kernel_i in blocks:
         if batch_norm:
-            x = keras.layers.Conv1D(filters_i, kernel_i, padding=padding)(x)
+            x = keras.layers.Conv1D(
+                filters_i,
+                kernel_i,
+                padding=padding,
+                kernel_initializer=initializer(),
+            )(x)
             x = keras.layers.BatchNormalization(momentum=batch_norm_momentum)(x)
             x = keras.layers.Activation(activation)(x)
         else:
             x = keras.layers.Conv1D(
-                filters_i, kernel_i, padding=padding, activation=activation
+                filters_i,
+                kernel_i,
+                padding=padding,
+                activation=activation,
+                kernel_initializer=initializer(),
             )(x)
         if pool_size is not None:
             x = keras.layers.MaxPooling1D(pool_size, padding=pool_padding)(x)
@@ -167,12 +193,27 @@ def build_network(
         x = keras.layers.Flatten()(x)
     for units in as_tuple(dense_units):
         if dropout:
-            x = keras.layers.Dropout(dropout)(x)
-        x = keras.layers.Dense(units, activation=activation)(x)
+            x = keras.layers.Dropout(dropout, seed=layer_seed())(x)
+        x = keras.layers.Dense(
+            units, activation=activation, kernel_initializer=initializer()
+        )(x)
     if dropout:
-        x = keras.layers.Dropout(dropout)(x)
-    outputs = keras.layers.Dense(n_outputs, activation=output_activation)(x)
+        x = keras.layers.Dropout(dropout, seed=layer_seed())(x)
+    outputs = keras.layers.Dense(
+        n_outputs, activation=output_activation, kernel_initializer=initializer()
+    )(x)
     return keras.Model(inputs, outputs)
+
+
+#: The network hyperparameters, i.e. the keyword-only arguments of
+#: :func:`build_network`. The estimators pass exactly these of their
+#: parameters to the builder, and the network pool keys on them, so a
+#: hyperparameter added to the builder is passed and keyed on everywhere.
+HYPERPARAMETERS = tuple(
+    name
+    for name, parameter in inspect.signature(build_network).parameters.items()
+    if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+)
 
 
 def make_optimizer(name, learning_rate):

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._backend import require_backend
 from ._saving import _check_estimator, _package_version, _write_atomically
 
 _ONNX_INSTALL_HINT = "pip install 'sklearn-conv1d[onnx]'"
@@ -85,6 +86,7 @@ def to_onnx(estimator, path=None, *, opset=None):
     """
     _check_estimator(estimator)
     check_is_fitted(estimator)
+    require_backend("tensorflow", "to_onnx (through tf2onnx)")
     tf2onnx, onnx = _import_onnx()
     import tensorflow as tf
 

@@ -1,67 +1,55 @@
-"""Seed Python, NumPy and TensorFlow for one fit, then put them back.
+"""The random numbers of one fit, drawn from generators of its own.
 
-scikeras seeds through the global RNGs and turns TensorFlow's op determinism on;
-on CPU, seeding the three generators is enough for bitwise-identical training,
-and a library must leave the user's global random state as it found it.
+A fit never reads or writes a process-global generator: not Python's
+``random``, NumPy's global ``RandomState``, TensorFlow's global seed,
+torch's default generator, nor the module-level generator Keras draws the
+seeds of unseeded layers from. Two threads fitting side by side therefore
+cannot change each other's draws, and a user's ``keras.utils.set_random_seed``
+goes on reproducing whatever ran in between.
 
-Keras draws the seed of every layer built without one from the module-level
-``random`` of ``keras.src.random.seed_generator``, i.e. from Python's global
-generator, which other threads may draw from meanwhile (in a Dask worker, the
-communication thread does, through ``dask.sizeof``). During a seeded fit that
-module gets a private generator seeded alike, which draws the same numbers.
+Instead, every random choice of a fit gets its own seed from one
+:class:`numpy.random.SeedSequence`: the initial weights (explicit initializer
+seeds), dropout (explicit layer seeds), the order of the samples in each epoch
+(our own permutation, see ``_batches``) and the early-stopping split. Keras 3
+takes explicit seeds on every backend, so a seeded fit is bitwise identical
+on TensorFlow, JAX and PyTorch alike, wherever and beside whatever it runs.
 """
 
-import contextlib
-import random
-
 import numpy as np
-import tensorflow as tf
 from sklearn.utils import check_random_state
-from tensorflow.python.eager import context
 
-try:  # Private to Keras; without it the global generator is used, as before.
-    from keras.src.random import seed_generator as _keras_seed_generator
-except ImportError:  # pragma: no cover
-    _keras_seed_generator = None
+#: What each stream of a fit's random numbers is for; the index is its key.
+_STREAMS = ("network", "shuffle", "validation_split")
 
 
 def draw_seed(random_state):
-    """Return the int seed for one fit, or None to leave training unseeded.
+    """Return the int seed of one fit.
 
     An int is used as is; a ``RandomState`` instance is consumed once, so two
-    fits sharing it get different seeds, as in scikit-learn.
+    fits sharing it get different seeds, as in scikit-learn. ``None`` draws a
+    fresh seed from the operating system's entropy, not from a global
+    generator.
     """
     if random_state is None:
-        return None
+        return int(np.random.SeedSequence().generate_state(1)[0])
     if isinstance(random_state, (int, np.integer)):
         return int(random_state)
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-@contextlib.contextmanager
-def seeded(seed):
-    """Run the block with Python, NumPy and TensorFlow seeded by ``seed``.
+def fit_rng(seed, stream):
+    """A private NumPy generator for one stream of a fit's random numbers.
 
-    With ``seed=None`` nothing is touched. Otherwise the three global states are
-    restored on exit, whatever happens in the block.
+    Parameters
+    ----------
+    seed : int
+        The fit's seed, from :func:`draw_seed`.
+    stream : {"network", "shuffle", "validation_split"}
+        What the numbers are for; each stream is independent of the others.
     """
-    if seed is None:
-        yield
-        return
-    python_state = random.getstate()
-    numpy_state = np.random.get_state()
-    tf_seed = context.global_seed()
-    keras_random = getattr(_keras_seed_generator, "python_random", None)
-    try:
-        random.seed(seed)
-        np.random.seed(seed)
-        tf.random.set_seed(seed)
-        if keras_random is not None:
-            _keras_seed_generator.python_random = random.Random(seed)
-        yield
-    finally:
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)
-        tf.random.set_seed(tf_seed)
-        if keras_random is not None:
-            _keras_seed_generator.python_random = keras_random
+    return np.random.default_rng(np.random.SeedSequence([seed, _STREAMS.index(stream)]))
+
+
+def int_seed(rng):
+    """Draw an int seed for Keras (an initializer, a dropout layer) from ``rng``."""
+    return int(rng.integers(np.iinfo(np.int32).max))

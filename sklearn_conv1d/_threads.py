@@ -1,5 +1,10 @@
 """Cap TensorFlow's thread pools at the process's share of the cores.
 
+This applies to the TensorFlow backend only. PyTorch sizes its thread pool
+from ``OMP_NUM_THREADS`` itself, so the cap below already holds for it; JAX's
+CPU runtime (XLA) does not read it, and can be capped only before JAX starts,
+through ``XLA_FLAGS`` (see the Backends page of the docs).
+
 Why
 ---
 TensorFlow sizes its two CPU thread pools (intra-op: threads inside one op;
@@ -33,6 +38,8 @@ it leaves them as they are. It never raises.
 import os
 import threading
 
+from ._backend import backend
+
 #: Environment variables with which users set TensorFlow's threads themselves.
 TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
@@ -63,8 +70,9 @@ def limit_tensorflow_threads():
     """Cap TensorFlow's thread pools from ``OMP_NUM_THREADS``, once per process.
 
     Called at the start of every fit; only the first call in a process does
-    anything. Sets both pools to ``OMP_NUM_THREADS`` threads, each only if it
-    is still at TensorFlow's default (0). Never raises: if TensorFlow's
+    anything, and only on the TensorFlow backend. Sets both pools to
+    ``OMP_NUM_THREADS`` threads, each only if it is still at TensorFlow's
+    default (0). Never raises: if TensorFlow's
     runtime is already initialised the pools are left as they are.
 
     Returns
@@ -81,7 +89,7 @@ def limit_tensorflow_threads():
         _done = True
         try:
             n_threads = threads_from_environment()
-            if n_threads is None:
+            if n_threads is None or backend() != "tensorflow":
                 return False
             import tensorflow as tf
 

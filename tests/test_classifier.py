@@ -1,9 +1,6 @@
 """Conv1DClassifier behaves like any scikit-learn classifier."""
 
 import pickle
-import random
-import threading
-import time
 
 import keras
 import numpy as np
@@ -21,8 +18,6 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
-from tensorflow.python.eager import context
-from tensorflow.python.framework import config as tf_config
 
 from sklearn_conv1d import Conv1DClassifier
 
@@ -220,64 +215,6 @@ def test_pickle_round_trip_keeps_predictions():
     clf = Conv1DClassifier(**FAST).fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
-
-
-def test_same_seed_is_bitwise_identical_and_other_seeds_differ():
-    X, y = make_sequences(n_samples=30)
-    params = {**FAST, "random_state": 3}
-    a = Conv1DClassifier(**params).fit(X, y).predict_proba(X)
-    b = Conv1DClassifier(**params).fit(X, y).predict_proba(X)
-    c = Conv1DClassifier(**{**params, "random_state": 4}).fit(X, y).predict_proba(X)
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
-
-
-def test_seeded_fit_ignores_other_threads_drawing_from_random():
-    # Dask's communication thread samples from the global ``random`` while a
-    # worker fits; a seeded fit must not depend on such draws.
-    X, y = make_sequences(n_samples=30)
-    params = {**FAST, "random_state": 3}
-    quiet = Conv1DClassifier(**params).fit(X, y).predict_proba(X)
-    stop = threading.Event()
-
-    def draw():
-        while not stop.is_set():
-            random.random()
-            time.sleep(0)
-
-    thread = threading.Thread(target=draw, daemon=True)
-    thread.start()
-    try:
-        busy = [Conv1DClassifier(**params).fit(X, y).predict_proba(X) for _ in range(3)]
-    finally:
-        stop.set()
-        thread.join()
-    for proba in busy:
-        np.testing.assert_array_equal(proba, quiet)
-
-
-def test_unseeded_fits_differ():
-    X, y = make_sequences(n_samples=30)
-    params = {**FAST, "random_state": None}
-    a = Conv1DClassifier(**params).fit(X, y).predict_proba(X)
-    b = Conv1DClassifier(**params).fit(X, y).predict_proba(X)
-    assert not np.array_equal(a, b)
-
-
-def test_fit_leaves_global_random_state_as_found():
-    X, y = make_sequences(n_samples=20)
-    random.seed(123)
-    np.random.seed(123)
-    python_before, numpy_before = random.getstate(), np.random.get_state()
-    determinism_before = tf_config.is_op_determinism_enabled()
-    tf_seed_before = context.global_seed()
-    Conv1DClassifier(**FAST).fit(X, y)
-    assert random.getstate() == python_before
-    numpy_after = np.random.get_state()
-    np.testing.assert_array_equal(numpy_after[1], numpy_before[1])
-    assert numpy_after[2:] == numpy_before[2:]
-    assert tf_config.is_op_determinism_enabled() == determinism_before
-    assert context.global_seed() == tf_seed_before
 
 
 def test_class_weight_changes_the_fit_and_does_not_touch_sample_weight():

@@ -1,9 +1,13 @@
 """The Keras network builder, tested alone (no scikit-learn involved)."""
 
+import random
+
 import keras
+import numpy as np
 import pytest
 
 from sklearn_conv1d._network import (
+    HYPERPARAMETERS,
     build_network,
     check_sequence_length,
     conv_blocks,
@@ -41,7 +45,7 @@ def layer_summary(model):
 
 
 def test_classic_network_layers():
-    model = build_network((30, 1), 3, "softmax", **CLASSIC)
+    model = build_network((30, 1), 3, "softmax", 0, **CLASSIC)
     assert layer_summary(model) == [
         "InputLayer",
         "Conv1D",
@@ -63,7 +67,7 @@ def test_classic_network_layers():
 
 
 def test_fcn_network_layers():
-    model = build_network((150, 1), 2, "softmax", **FCN)
+    model = build_network((150, 1), 2, "softmax", 0, **FCN)
     assert layer_summary(model) == ["InputLayer"] + [
         "Conv1D",
         "BatchNormalization",
@@ -90,7 +94,7 @@ def test_dropout_and_max_pooling_head():
         "global_pooling": "max",
         "dense_units": (32, 16),
     }
-    model = build_network((20, 2), 4, "softmax", **params)
+    model = build_network((20, 2), 4, "softmax", 0, **params)
     assert layer_summary(model) == [
         "InputLayer",
         "Conv1D",
@@ -135,6 +139,7 @@ def test_sequence_length_through_blocks(
         (n_timesteps, 1),
         2,
         "softmax",
+        0,
         **{
             **CLASSIC,
             "filters": tuple(f for f, _ in blocks),
@@ -165,3 +170,29 @@ def test_make_optimizer_sets_learning_rate(name):
     optimizer = make_optimizer(name, 0.01)
     assert type(optimizer).__name__.lower() == name
     assert float(optimizer.learning_rate) == pytest.approx(0.01)
+
+
+def test_seed_fixes_initial_weights_and_dropout_without_global_state():
+    params = {**CLASSIC, "dropout": 0.5}
+    keras_random = keras.src.random.seed_generator.python_random
+    before = random.getstate(), keras_random.getstate()
+    a, b, c = (build_network((30, 1), 3, "softmax", s, **params) for s in (0, 0, 1))
+    assert (random.getstate(), keras_random.getstate()) == before
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
+    # Every random layer has a seed of its own.
+    seeds = [
+        layer.seed for layer in a.layers if isinstance(layer, keras.layers.Dropout)
+    ]
+    kernels = [
+        layer.kernel_initializer.seed
+        for layer in a.layers
+        if hasattr(layer, "kernel_initializer")
+    ]
+    assert len(seeds) == 2 and len(kernels) == 3
+    assert len(set(seeds + kernels)) == 5
+
+
+def test_hyperparameters_are_the_builders_keyword_arguments():
+    assert set(HYPERPARAMETERS) == set(CLASSIC)

@@ -8,12 +8,15 @@ import copy
 import gc
 import os
 import pickle
+import threading
+import time
 
 import numpy as np
 import pytest
 
-from sklearn_conv1d import Conv1DClassifier
+from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor, _model_pool
 from sklearn_conv1d._model_pool import POOL
+from sklearn_conv1d._network import HYPERPARAMETERS
 
 SMALL = dict(filters=4, dense_units=8, epochs=2, random_state=0)
 
@@ -87,6 +90,56 @@ def test_a_network_still_held_is_never_reused(pool_on):
         np.testing.assert_array_equal(a, b)
     for a, b in zip(shallow.model_.get_weights(), shallow_weights, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_threads_never_share_a_network_even_with_a_slow_reset(pool_on, monkeypatch):
+    # The window between finding a free network and holding it is where two
+    # threads could be handed the same one; a slow reset widens it.
+    reset = _model_pool._reset
+
+    def slow_reset(slot, fresh):
+        time.sleep(0.02)
+        reset(slot, fresh)
+
+    monkeypatch.setattr(_model_pool, "_reset", slow_reset)
+    X, y = make_data(n_samples=16)
+    params = dict(SMALL, epochs=1)
+    for _ in range(4):  # free networks in the pool for the threads to race for
+        Conv1DClassifier(**params).fit(X, y)
+    fitted, errors = [], []
+    start = threading.Barrier(8)
+
+    def fit_several():
+        try:
+            start.wait()
+            for _ in range(3):
+                fitted.append(Conv1DClassifier(**params).fit(X, y))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fit_several) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(fitted) == 24
+    assert len({id(clf.model_) for clf in fitted}) == 24  # all alive, none shared
+
+
+def test_network_hyperparameters_are_estimator_parameters_and_key_the_pool(pool_on):
+    for estimator in (Conv1DClassifier(), Conv1DRegressor()):
+        assert set(HYPERPARAMETERS) <= set(estimator.get_params())
+    assert {"filters", "kernel_size", "dropout", "global_pooling"} <= set(
+        HYPERPARAMETERS
+    )
+    X, y = make_data()
+    Conv1DClassifier(**SMALL).fit(X, y)  # pooled, then released
+    for name, value in [("batch_norm_momentum", 0.5), ("activation", "tanh")]:
+        built = pool_on.n_built
+        clf = Conv1DClassifier(**SMALL, **{name: value}).fit(X, y)
+        assert pool_on.n_built == built + 1, name  # another network, not reused
+        assert clf.get_params()[name] == value
 
 
 def test_fitted_estimators_keep_their_networks(pool_on):

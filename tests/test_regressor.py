@@ -77,9 +77,10 @@ def test_scaled_targets_and_grid_search():
     X, Y = make_regression_sequences(n_samples=120)
     y = 100 * Y[:, 0]  # far from unit scale: scale the targets
     model = TransformedTargetRegressor(
-        Conv1DRegressor(**FAST), transformer=StandardScaler()
+        Conv1DRegressor(**{**FAST, "epochs": 100}), transformer=StandardScaler()
     )
-    assert model.fit(X, y).score(X, y) > 0.8
+    # R² 0.99 on seeds 0-4 on every backend; 30 epochs gave 0.51-0.86.
+    assert model.fit(X, y).score(X, y) > 0.9
     search = GridSearchCV(model, {"regressor__kernel_size": [3, 5]}, cv=2)
     search.fit(X, y)
     assert len(search.cv_results_["params"]) == 2
