@@ -21,6 +21,16 @@ FCN_STYLE = dict(
 )
 
 
+def backend_version():
+    """The Keras backend of this process and its version, e.g. 'jax 0.10.2'."""
+    import importlib
+
+    import keras
+
+    name = keras.backend.backend()
+    return f"{name} {importlib.import_module(name).__version__}"
+
+
 def rss_mb():
     """Current resident set size of this process, in MB (Linux)."""
     with open("/proc/self/statm") as f:
@@ -44,10 +54,9 @@ class Report:
         self.lines = [f"$ {command}", ""]
         import keras
         import sklearn
-        import tensorflow as tf
 
         self(
-            f"python {platform.python_version()}, tensorflow {tf.__version__}, "
+            f"python {platform.python_version()}, {backend_version()}, "
             f"keras {keras.__version__}, scikit-learn {sklearn.__version__}, "
             f"{os.cpu_count()} CPUs ({platform.machine()})"
         )

@@ -227,7 +227,7 @@ class Conv1DBase(BaseEstimator):
             raise ValueError(
                 "Pass both X_val and y_val for an explicit validation set, or neither."
             )
-        self._start_random_streams()
+        self._fit_seed = draw_seed(self.random_state)
         BaseWrapper.fit(
             self,
             X,
@@ -275,18 +275,9 @@ class Conv1DBase(BaseEstimator):
         3
         """
         if not self.initialized_:
-            self._start_random_streams()
+            self._fit_seed = draw_seed(self.random_state)
         BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight)
         return self
-
-    def _start_random_streams(self):
-        """Draw this fit's seed and its private generator of sample orders.
-
-        ``partial_fit`` keeps the generator across calls, so each of its
-        epochs gets a new order, as the epochs of one ``fit`` do.
-        """
-        self._fit_seed = draw_seed(self.random_state)
-        self._shuffle_rng = fit_rng(self._fit_seed, "shuffle")
 
     def _initialize_callbacks(self):
         """Check ``callbacks`` and take private copies for this fit.
@@ -350,7 +341,12 @@ class Conv1DBase(BaseEstimator):
         try:
             BaseWrapper._fit_keras_model(
                 self,
-                keras_data(arrays, self.batch_size, self._shuffle_rng),
+                keras_data(
+                    arrays,
+                    self.batch_size,
+                    self._fit_seed,
+                    epoch=self.current_epoch if warm_start else 0,
+                ),
                 None,
                 sample_weight=None,
                 warm_start=warm_start,

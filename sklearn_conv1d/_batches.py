@@ -9,9 +9,12 @@ batch its arrays thus reads or writes process-global state, which another
 thread may be using at the same time.
 
 :func:`keras_data` hands Keras the batches itself instead: in a new
-permutation each epoch, drawn from the fit's private generator, with Keras
-told not to shuffle (``shuffle=False``); on torch, through a ``DataLoader``
-with a private ``torch.Generator``.
+permutation each epoch, drawn from a private generator seeded by the fit's
+seed and the epoch's number, with Keras told not to shuffle
+(``shuffle=False``); on torch, through a ``DataLoader`` with a private
+``torch.Generator``. The order of epoch ``e`` depends on nothing else, so a
+network trained further (``warm_start``, ``partial_fit``, also after saving
+and loading) goes on with new orders.
 """
 
 import math
@@ -19,6 +22,7 @@ import math
 import keras
 
 from ._backend import backend
+from ._random import fit_rng
 
 
 class ShuffledBatches(keras.utils.PyDataset):
@@ -30,22 +34,26 @@ class ShuffledBatches(keras.utils.PyDataset):
         ``(X, y)`` or ``(X, y, sample_weight)``, all of the same length.
     batch_size : int
         Rows per batch; the last batch of an epoch may be smaller.
-    rng : numpy.random.Generator or None
-        The fit's private generator for the sample order: one permutation is
-        drawn from it now and one after each epoch. None keeps the rows in
-        order (for validation data).
+    seed : int or None
+        The fit's seed, from which each epoch's order is drawn. None keeps
+        the rows in order (for validation data).
+    epoch : int, default=0
+        The number of the first epoch: epochs the network trained before.
     """
 
-    def __init__(self, arrays, batch_size, rng=None):
+    def __init__(self, arrays, batch_size, seed=None, epoch=0):
         super().__init__()
         self.arrays = arrays
         self.batch_size = batch_size
-        self.rng = rng
+        self.seed = seed
+        self.epoch = epoch
         self.order = self._draw_order()
 
     def _draw_order(self):
-        n = len(self.arrays[0])
-        return slice(None) if self.rng is None else self.rng.permutation(n)
+        if self.seed is None:
+            return None
+        rng = fit_rng(self.seed, "shuffle", self.epoch)
+        return rng.permutation(len(self.arrays[0]))
 
     @property
     def num_batches(self):
@@ -56,25 +64,26 @@ class ShuffledBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
-        if self.rng is not None:
+        if self.order is not None:
             rows = self.order[rows]
         return tuple(array[rows] for array in self.arrays)
 
     def on_epoch_end(self):
-        # Drawn after an epoch, not before: Keras peeks at the first batch to
-        # build a new network's metrics, which must not cost a draw, or a
-        # reused network would see other orders than a new one.
+        # Counted after an epoch, not before: Keras peeks at the first batch
+        # to build a new network's metrics, which must not count as an epoch,
+        # or a reused network would see other orders than a new one.
+        self.epoch += 1
         self.order = self._draw_order()
 
 
-def keras_data(arrays, batch_size, rng=None):
+def keras_data(arrays, batch_size, seed=None, epoch=0):
     """What to pass ``Model.fit`` as ``x`` (or ``validation_data``).
 
     A :class:`ShuffledBatches`, wrapped on the torch backend in a
     ``DataLoader`` whose generator is private, so that no pass over it draws
     from torch's default generator.
     """
-    batches = ShuffledBatches(arrays, batch_size, rng)
+    batches = ShuffledBatches(arrays, batch_size, seed, epoch)
     if backend() != "torch":
         return batches
     return torch.utils.data.DataLoader(

@@ -37,7 +37,7 @@ def draw_seed(random_state):
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-def fit_rng(seed, stream):
+def fit_rng(seed, stream, *keys):
     """A private NumPy generator for one stream of a fit's random numbers.
 
     Parameters
@@ -46,8 +46,11 @@ def fit_rng(seed, stream):
         The fit's seed, from :func:`draw_seed`.
     stream : {"network", "shuffle", "validation_split"}
         What the numbers are for; each stream is independent of the others.
+    *keys : int
+        Further ints telling generators of one stream apart, e.g. the epoch.
     """
-    return np.random.default_rng(np.random.SeedSequence([seed, _STREAMS.index(stream)]))
+    entropy = [seed, _STREAMS.index(stream), *keys]
+    return np.random.default_rng(np.random.SeedSequence(entropy))
 
 
 def int_seed(rng):
