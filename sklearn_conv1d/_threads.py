@@ -2,8 +2,7 @@
 
 This applies to the TensorFlow backend only. PyTorch sizes its thread pool
 from ``OMP_NUM_THREADS`` itself, so the cap below already holds for it; JAX's
-CPU runtime (XLA) does not read it, and can be capped only before JAX starts,
-through ``XLA_FLAGS`` (see the Backends page of the docs).
+CPU runtime (XLA) does not read it and is not capped.
 
 Why
 ---
