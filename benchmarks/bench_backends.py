@@ -39,10 +39,6 @@ import time
 
 from _bench_utils import RESULTS, median
 
-COMMAND = (
-    "python benchmarks/bench_backends.py --python tensorflow=.venv/bin/python "
-    "--python jax=.venv-jax/bin/python --python torch=.venv-torch/bin/python"
-)
 BACKENDS = ("tensorflow", "jax", "torch")
 
 # Runs in the backend's own process; prints one JSON line of timings.
@@ -133,7 +129,8 @@ def run(backend, python, quick):
 def main():
     pythons, args = parse_args()
     rounds = 1 if args.quick else args.rounds
-    lines = [f"$ {COMMAND}", ""]
+    command = " ".join(["python", "benchmarks/bench_backends.py", *sys.argv[1:]])
+    lines = [f"$ {command}", ""]
 
     def report(line=""):
         print(line, flush=True)
