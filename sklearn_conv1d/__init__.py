@@ -9,6 +9,20 @@ from ._onnx import to_onnx
 from ._regressor import Conv1DRegressor
 from ._saving import InconsistentVersionWarning, load, save
 
+#: The types a skops file of this package's estimators holds beyond those
+#: skops trusts by default: pass them as ``skops.io.load(path,
+#: trusted=SKOPS_TRUSTED_TYPES)`` or ``mlflow.sklearn.log_model(...,
+#: skops_trusted_types=SKOPS_TRUSTED_TYPES)``.
+SKOPS_TRUSTED_TYPES = [
+    "sklearn_conv1d.Conv1DClassifier",
+    "sklearn_conv1d.Conv1DRegressor",
+]
+
+# The estimators are known by their public path: pickles, skops files and
+# reprs then name ``sklearn_conv1d.Conv1DClassifier``, which stays valid
+# whatever module defines it.
+Conv1DClassifier.__module__ = Conv1DRegressor.__module__ = __name__
+
 try:
     __version__ = version("sklearn-conv1d")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -18,6 +32,7 @@ __all__ = [
     "Conv1DClassifier",
     "Conv1DRegressor",
     "InconsistentVersionWarning",
+    "SKOPS_TRUSTED_TYPES",
     "__version__",
     "load",
     "save",

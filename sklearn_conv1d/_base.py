@@ -2,8 +2,8 @@
 
 This is the only module that knows scikeras. It reuses scikeras's
 ``BaseWrapper`` machinery -- the fit loop, warm start, history, callback
-initialisation, the routing of parameters to ``Model.fit``/``predict`` and
-the pickling of Keras models -- by taking its functions into our class, not
+initialisation, the routing of parameters to ``Model.fit``/``predict`` --
+by taking its functions into our class, not
 by inheriting from it:
 ``BaseWrapper`` still declares its tags through the legacy ``_more_tags``,
 which scikit-learn >= 1.6 rejects for any class in an estimator's MRO
@@ -45,6 +45,7 @@ from ._sequences import (
     stack_sequences,
     to_channels_last,
 )
+from ._state import get_state, set_state
 from ._threads import limit_tensorflow_threads
 
 #: Names accepted by ``activation``; any callable is accepted too.
@@ -494,6 +495,13 @@ class Conv1DBase(BaseEstimator):
             )
             as_tuple(self.dense_units, "dense_units")
         return X, y
+
+    # -- pickling: the network as Keras-native bytes (see _state) ---------------
+    def __getstate__(self):
+        return get_state(self, super().__getstate__())
+
+    def __setstate__(self, state):
+        set_state(self, state)
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")

@@ -39,6 +39,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import Conv1DClassifier
 from ._regressor import Conv1DRegressor
+from ._state import (
+    DERIVED,
+    load_network,
+    rebuild_fitted,
+    restore_variable_states,
+    variable_states,
+)
 
 #: Name written into every file, so that foreign zip archives are recognised.
 FORMAT_NAME = "sklearn-conv1d"
@@ -51,17 +58,6 @@ _PICKLED_PARAMS = "params.pkl"
 
 # Only these classes are ever built by load(): a file cannot name arbitrary code.
 _ESTIMATORS = {cls.__name__: cls for cls in (Conv1DClassifier, Conv1DRegressor)}
-
-# Fitted attributes restored from the Keras file or by fit's own helpers, not JSON.
-_NOT_IN_JSON = frozenset(
-    {
-        "model_",
-        "target_encoder_",
-        "feature_encoder_",
-        "_fit_callbacks",
-        "_predict_callbacks",
-    }
-)
 
 # A version mismatch of any of these warns on load.
 _CHECKED_PACKAGES = ("sklearn-conv1d", "keras", "tensorflow", "scikit-learn")
@@ -359,7 +355,7 @@ def _fitted_state(estimator):
     """JSON of what fit set on the estimator, apart from the network."""
     state = {}
     for name, value in vars(estimator).items():
-        if name in _NOT_IN_JSON:
+        if name in DERIVED:
             continue
         public_fitted = name.endswith("_") and not name.startswith("_")
         private = name.startswith("_") and not name.startswith("__")
@@ -376,6 +372,8 @@ def _fitted_state(estimator):
                     "JSON-serialisable. This is a bug in sklearn-conv1d; use "
                     "joblib or pickle meanwhile."
                 ) from None
+    # Dropout seed states and other non-trainable values that .keras leaves out.
+    state["network_variables"] = _encode(variable_states(estimator.model_))
     return state
 
 
@@ -477,10 +475,8 @@ def _read_pickled_params(archive, metadata, safe_mode):
 
 
 def _load_keras_model(keras_path, safe_mode, custom_objects, not_ours):
-    import keras
-
     try:
-        return keras.saving.load_model(
+        return load_network(
             keras_path, custom_objects=custom_objects, safe_mode=safe_mode
         )
     except (zipfile.BadZipFile, OSError, KeyError, json.JSONDecodeError) as exc:
@@ -523,34 +519,14 @@ def _loaded_params(estimator, metadata, pickled):
 
 
 def _restore_fitted_state(estimator, state, model):
-    """Make ``estimator`` fitted as fit left it, with ``model`` as its network.
-
-    The attributes set by scikeras's machinery that are not data (encoders,
-    callbacks) are rebuilt with the same helpers fit uses.
-    """
-    if "input_shape_" in state:
-        state["input_shape_"] = tuple(int(d) for d in state["input_shape_"])
+    """Make ``estimator`` fitted as fit left it, with ``model`` as its network."""
+    variables = state.pop("network_variables", None)  # absent from older files
     if "history_" in state:
         state["history_"] = defaultdict(list, state["history_"])
     vars(estimator).update(state)
-    estimator.model_ = model
-    estimator.target_encoder_ = estimator.target_encoder.fit(
-        _exemplar_targets(estimator)
-    )
-    timesteps, channels = estimator.input_shape_
-    estimator.feature_encoder_ = estimator.feature_encoder.fit(
-        np.zeros((1, timesteps, channels), dtype=np.float32)
-    )
-    estimator._initialize_callbacks()
-
-
-def _exemplar_targets(estimator):
-    """Targets from which the target encoder learns what fit's ``y`` taught it."""
-    if hasattr(estimator, "n_outputs_"):  # regressor
-        return np.zeros((1, estimator.n_outputs_), dtype=np.float32)
-    if getattr(estimator, "_multilabel", False):
-        return np.zeros((1, len(estimator.classes_)), dtype=np.float32)
-    return estimator.classes_
+    if variables is not None:
+        restore_variable_states(model, variables)
+    rebuild_fitted(estimator, model)
 
 
 # -- JSON encoding that keeps tuples, dict keys and NumPy dtypes ------------------
