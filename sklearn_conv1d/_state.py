@@ -17,8 +17,10 @@ A restored network is a new Keras model, outside the network pool: it is
 never handed to another estimator.
 """
 
+import json
 import os
 import tempfile
+import zipfile
 from collections import defaultdict
 
 import keras
@@ -35,11 +37,15 @@ DERIVED = frozenset(
     }
 )
 _KERAS_FILE = "network.keras"
+#: Version of the layout below; a state of a newer layout is refused clearly.
+STATE_VERSION = 1
+_VERSION_KEY = "_sklearn_conv1d_state"
 
 
 def get_state(estimator, state):
     """Turn ``state`` (a copy of ``estimator.__dict__``) into plain data."""
     state = {name: value for name, value in state.items() if name not in DERIVED}
+    state[_VERSION_KEY] = STATE_VERSION
     if "history_" in state:
         state["history_"] = {key: list(vals) for key, vals in state["history_"].items()}
     if "model_" in vars(estimator):
@@ -54,6 +60,14 @@ def get_state(estimator, state):
 def set_state(estimator, state):
     """Restore what :func:`get_state` stored, rebuilding the derived attributes."""
     state = dict(state)
+    version = state.pop(_VERSION_KEY, None)
+    if not isinstance(version, int) or version > STATE_VERSION:
+        raise ValueError(
+            f"This {type(estimator).__name__} was pickled by another "
+            f"sklearn-conv1d (state layout {version!r}; this one reads up to "
+            f"{STATE_VERSION}). Load it with the sklearn-conv1d that saved it, or "
+            "refit it; sklearn_conv1d.save files carry their format version."
+        )
     network = state.pop("model_", None)
     if "history_" in state:
         state["history_"] = defaultdict(list, state["history_"])
@@ -100,7 +114,17 @@ def network_from_bytes(data, *, custom_objects=None, safe_mode=True):
         path = os.path.join(tmpdir, _KERAS_FILE)
         with open(path, "wb") as file:
             file.write(bytes(data))
-        return load_network(path, custom_objects=custom_objects, safe_mode=safe_mode)
+        damaged = "the pickle or skops file is truncated or damaged"
+        if not zipfile.is_zipfile(path):
+            raise ValueError(f"The stored network cannot be read: {damaged}.")
+        try:
+            return load_network(
+                path, custom_objects=custom_objects, safe_mode=safe_mode
+            )
+        except (zipfile.BadZipFile, OSError, KeyError, json.JSONDecodeError) as exc:
+            raise ValueError(
+                f"The stored network cannot be read ({exc}): {damaged}."
+            ) from exc
 
 
 def load_network(path, *, custom_objects=None, safe_mode=True):

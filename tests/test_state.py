@@ -98,3 +98,15 @@ def test_restored_network_is_never_pooled_or_shared():
     assert len(networks) == len(refits) + len(copies)
     for copied in copies:  # untouched by the refits
         np.testing.assert_array_equal(copied.predict_proba(X), expected)
+
+
+def test_damaged_or_newer_state_is_refused_clearly():
+    X, y = make_sequences(n_samples=24, n_timesteps=16)
+    clf = Conv1DClassifier(**TINY).fit(X, y)
+    state = clf.__getstate__()
+    newer = {**state, "_sklearn_conv1d_state": 99}
+    with pytest.raises(ValueError, match="state layout 99"):
+        Conv1DClassifier.__new__(Conv1DClassifier).__setstate__(newer)
+    truncated = {**state, "model_": {**state["model_"], "keras": b"PK\x03\x04"}}
+    with pytest.raises(ValueError, match="truncated or damaged"):
+        Conv1DClassifier.__new__(Conv1DClassifier).__setstate__(truncated)
