@@ -51,21 +51,4 @@ def backend():
     return import_keras().backend.backend()
 
 
-def require_backend(name, feature):
-    """Raise a clear error if ``feature`` is used on a backend other than ``name``.
-
-    Raises
-    ------
-    RuntimeError
-        Naming the feature, the backend it needs and the one in use.
-    """
-    current = backend()
-    if current != name:
-        raise RuntimeError(
-            f"{feature} needs the {name!r} Keras backend, but this process runs "
-            f"on {current!r}. Run it in a process started with "
-            f"KERAS_BACKEND={name}.{_install_hint(name)}"
-        )
-
-
 import_keras()  # on import of the package, before any module imports Keras

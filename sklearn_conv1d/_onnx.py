@@ -1,24 +1,52 @@
-"""Export a fitted estimator's network to ONNX, for serving without TensorFlow.
+"""Export a fitted estimator's network to ONNX, for serving without Keras.
 
-Needs the optional extra ``[onnx]`` (tf2onnx, onnx; onnxruntime to run the
-model). ``tf2onnx.convert.from_keras`` fails on Keras 3 models, so the network
-is wrapped in a ``tf.function`` and converted with ``from_function``.
+Keras's own ``model.export(path, format="onnx")`` does the conversion on every
+backend, each with its converter: tf2onnx on TensorFlow, jax2onnx on JAX and
+``torch.onnx`` on PyTorch. What this module adds is the same contract on all
+three: an input named ``"sequence"`` in the estimator's ``data_format``, an
+output named ``"probabilities"`` or ``"predictions"``, a free batch size,
+the estimator's metadata, and a model that passes ONNX's full check.
+
+Our own code is kept where Keras's export falls short:
+
+- Keras names no output on any backend (TensorFlow gives ``Identity:0``,
+  JAX ``softmax_out_0``, PyTorch a number): the output is renamed after export.
+- On TensorFlow, tf2onnx leaves TensorFlow's ``Erfc`` (in Keras's exact
+  ``gelu``) in the graph, which ONNX lacks (``onnx.checker``: "No Op
+  registered for Erfc with domain_version of 18"); it is rewritten as
+  ``1 - Erf``. Keras's export takes no tf2onnx handlers.
+- JAX's converter writes the newest IR version whatever the opset, which
+  older onnxruntime releases refuse ("Unsupported model IR version: 10"):
+  the IR version is lowered to the lowest that holds the opset.
 """
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
+import keras
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._backend import require_backend
+from ._backend import backend
 from ._saving import _check_estimator, _package_version, _write_atomically
 
-_ONNX_INSTALL_HINT = "pip install 'sklearn-conv1d[onnx]'"
+#: Opset of the exported models: the one every backend's converter writes
+#: correctly (tf2onnx stops at 18; jax2onnx 0.17 writes an invalid
+#: ``ReduceMean`` at 17, for ``global_pooling="avg"``) and onnxruntime >= 1.17
+#: runs.
+DEFAULT_OPSET = 18
+
+# The converter Keras's export uses on each backend, and how to install it.
+_CONVERTERS = {
+    "tensorflow": ("tf2onnx", "pip install 'sklearn-conv1d[onnx]'"),
+    "jax": ("jax2onnx", "pip install 'sklearn-conv1d[onnx-jax]'"),
+    "torch": (None, "pip install 'sklearn-conv1d[onnx]'"),
+}
 
 
-def to_onnx(estimator, path=None, *, opset=None):
+def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     """Export a fitted estimator's network to ONNX, for serving without Keras.
 
     The ONNX model has one input, ``"sequence"``: float32 sequences in the
@@ -35,9 +63,13 @@ def to_onnx(estimator, path=None, *, opset=None):
     ``(n, n_outputs)``. ``"data_format"`` is stored too. Preprocessing steps
     of a Pipeline are not exported: apply them before the ONNX model.
 
-    Needs the optional dependencies ``tf2onnx`` and ``onnx``
-    (``pip install 'sklearn-conv1d[onnx]'``, which adds ``onnxruntime`` to
-    run the model).
+    Works on every Keras backend, through Keras's own ONNX export. Needs
+    ``onnx`` and the backend's converter: ``tf2onnx`` on TensorFlow,
+    ``jax2onnx`` on JAX, nothing more on PyTorch
+    (``pip install 'sklearn-conv1d[onnx]'``, or ``[onnx-jax]`` on JAX; both
+    add ``onnxruntime`` to run the model). The same estimator gives the same
+    model contract on every backend; its outputs agree with
+    ``predict_proba`` to ~1e-7.
 
     Parameters
     ----------
@@ -45,8 +77,9 @@ def to_onnx(estimator, path=None, *, opset=None):
         A fitted estimator.
     path : str, path-like or None, default=None
         If given, also write the model there (atomically, as :func:`save`).
-    opset : int or None, default=None
-        ONNX opset to target; None for tf2onnx's default.
+    opset : int, default=18
+        ONNX opset to target. 18 works on every backend: tf2onnx writes up
+        to 18, and jax2onnx's models are valid from 18 up.
 
     Returns
     -------
@@ -56,7 +89,8 @@ def to_onnx(estimator, path=None, *, opset=None):
     Raises
     ------
     ImportError
-        If tf2onnx or onnx is not installed, naming the extra to install.
+        If onnx or the backend's converter is not installed, naming the
+        extra to install.
     sklearn.exceptions.NotFittedError
         If ``estimator`` is not fitted.
     TypeError
@@ -86,40 +120,42 @@ def to_onnx(estimator, path=None, *, opset=None):
     """
     _check_estimator(estimator)
     check_is_fitted(estimator)
-    require_backend("tensorflow", "to_onnx (through tf2onnx)")
-    tf2onnx, onnx = _import_onnx()
-    import tensorflow as tf
-
-    timesteps, channels = (int(d) for d in estimator.input_shape_)
+    onnx = _import_onnx()
     channels_first = estimator.data_format == "channels_first"
-    shape = (
-        (None, channels, timesteps) if channels_first else (None, timesteps, channels)
-    )
-    signature = (tf.TensorSpec(shape, tf.float32, name="sequence"),)
-    network = estimator.model_
+    timesteps, channels = (int(d) for d in estimator.input_shape_)
+    shape = (channels, timesteps) if channels_first else (timesteps, channels)
     classifier = hasattr(estimator, "classes_")
     output = "probabilities" if classifier else "predictions"
 
-    @tf.function(input_signature=signature)
-    def serve(sequence):
-        if channels_first:
-            sequence = tf.transpose(sequence, [0, 2, 1])
-        return {output: network(sequence, training=False)}
+    spec = keras.InputSpec(shape=(None, *shape), dtype="float32", name="sequence")
+    with tempfile.TemporaryDirectory() as tmpdir:
+        file = os.path.join(tmpdir, "network.onnx")
+        _serving_model(estimator.model_, shape, channels_first).export(
+            file,
+            format="onnx",
+            input_signature=[spec],
+            opset_version=opset,
+            verbose=False,
+        )
+        model = onnx.load(file)
 
-    # tf2onnx.convert.from_keras fails on Keras 3 models; a tf.function works.
-    model, _ = tf2onnx.convert.from_function(
-        serve,
-        input_signature=signature,
-        opset=opset,
-        custom_op_handlers={"Erfc": (_erfc_as_one_minus_erf, [])},
+    graph = model.graph
+    (inputs,), (outputs,) = graph.input, graph.output
+    _rename(graph, inputs.name, "sequence")
+    _rename(graph, outputs.name, output)
+    for value in (inputs, outputs):
+        value.type.tensor_type.shape.dim[0].dim_param = "batch"
+    _replace_erfc(graph, onnx)
+    model.ir_version = min(
+        model.ir_version, onnx.helper.find_min_ir_version_for(model.opset_import)
     )
     try:
         onnx.checker.check_model(model, full_check=True)
     except onnx.checker.ValidationError as exc:
         raise ValueError(
-            "The network uses an operation that tf2onnx exported to an invalid "
-            f"ONNX model ({str(exc).splitlines()[0]}); use another activation or "
-            "opset, or serve the Keras model."
+            f"Keras's ONNX export on {backend()} gave an invalid model "
+            f"({str(exc).splitlines()[0]}); use another activation or opset, or "
+            "serve the Keras model."
         ) from exc
     props = {
         "data_format": estimator.data_format,
@@ -136,29 +172,60 @@ def to_onnx(estimator, path=None, *, opset=None):
     return model
 
 
+def _serving_model(network, shape, channels_first):
+    """A copy of ``network`` taking ``"sequence"`` in the estimator's layout.
+
+    The copy (same weights) keeps the fitted network itself untouched: calling
+    it on a new input would add a node to its graph for good.
+    """
+    copy = keras.models.clone_model(network)
+    copy.set_weights(network.get_weights())
+    sequence = keras.Input(shape=shape, dtype="float32", name="sequence")
+    x = keras.layers.Permute((2, 1))(sequence) if channels_first else sequence
+    return keras.Model(sequence, copy(x, training=False))
+
+
 def _import_onnx():
+    converter, install = _CONVERTERS[backend()]
     try:
         import onnx
-        import tf2onnx
+
+        if converter is not None:
+            __import__(converter)
     except ImportError as exc:
+        needs = "onnx" if converter is None else f"onnx and {converter}"
         raise ImportError(
-            f"to_onnx needs the optional dependencies tf2onnx and onnx ({exc}). "
-            f"Install them with: {_ONNX_INSTALL_HINT}"
+            f"to_onnx on the {backend()} backend needs {needs} ({exc}). "
+            f"Install them with: {install}"
         ) from exc
-    return tf2onnx, onnx
+    return onnx
 
 
-def _erfc_as_one_minus_erf(ctx, node, name, args):
-    """tf2onnx handler: TF's Erfc (in Keras's exact gelu) as ``1 - Erf``.
+def _rename(graph, old, new):
+    """Rename the value ``old`` to ``new`` everywhere in ``graph``."""
+    for node in graph.node:
+        node.input[:] = [new if name == old else name for name in node.input]
+        node.output[:] = [new if name == old else name for name in node.output]
+    for value in (*graph.input, *graph.output, *graph.value_info):
+        if value.name == old:
+            value.name = new
 
-    ONNX has Erf but no Erfc, and tf2onnx leaves Erfc as is, which
-    onnxruntime rejects.
-    """
-    from tf2onnx import utils
 
-    dtype = utils.map_onnx_to_numpy_type(ctx.get_dtype(node.input[0]))
-    erf = ctx.make_node("Erf", [node.input[0]])
-    one = ctx.make_const(utils.make_name(f"{name}_one"), np.array(1, dtype=dtype))
-    node.type = "Sub"
-    node.domain = ""
-    ctx.replace_inputs(node, [one.output[0], erf.output[0]])
+def _replace_erfc(graph, onnx):
+    """Rewrite TensorFlow's ``Erfc(x)``, which ONNX lacks, as ``1 - Erf(x)``."""
+    nodes = []
+    for node in graph.node:
+        if node.op_type != "Erfc":
+            nodes.append(node)
+            continue
+        one, erf = f"{node.name}_one", f"{node.name}_erf"
+        graph.initializer.append(
+            onnx.numpy_helper.from_array(np.array(1, dtype=np.float32), one)
+        )
+        nodes.append(onnx.helper.make_node("Erf", [node.input[0]], [erf], name=erf))
+        nodes.append(
+            onnx.helper.make_node("Sub", [one, erf], list(node.output), name=node.name)
+        )
+    if len(nodes) != len(graph.node):
+        del graph.node[:]
+        graph.node.extend(nodes)

@@ -15,9 +15,8 @@ import numpy as np
 import pytest
 from sequence_data import make_sequences
 
-import sklearn_conv1d
 from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor
-from sklearn_conv1d._backend import BACKEND_EXTRAS, backend, require_backend
+from sklearn_conv1d._backend import BACKEND_EXTRAS, backend
 
 BACKEND = keras.backend.backend()
 
@@ -76,21 +75,6 @@ def test_backend_that_is_not_installed_names_its_extra(missing):
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith(f"ImportError: Keras could not load its '{missing}'")
     assert f'pip install "sklearn-conv1d[{BACKEND_EXTRAS[missing]}]"' in last_line
-
-
-def test_a_feature_of_another_backend_is_a_clear_error():
-    other = "jax" if BACKEND == "tensorflow" else "tensorflow"
-    with pytest.raises(RuntimeError, match=f"needs the '{other}' Keras backend"):
-        require_backend(other, "this feature")
-    require_backend(BACKEND, "this feature")  # the backend in use: no error
-
-
-@pytest.mark.skipif(BACKEND == "tensorflow", reason="to_onnx runs on TensorFlow")
-def test_to_onnx_off_tensorflow_names_the_backend_it_needs():
-    X, y = make_sequences(n_samples=20)
-    clf = Conv1DClassifier(filters=4, dense_units=8, epochs=1).fit(X, y)
-    with pytest.raises(RuntimeError, match="KERAS_BACKEND=tensorflow"):
-        sklearn_conv1d.to_onnx(clf)
 
 
 def test_seeded_fit_is_reproducible_on_this_backend():

@@ -28,7 +28,6 @@ from sklearn_conv1d import (
     _saving,
     load,
     save,
-    to_onnx,
 )
 
 # This module's data sets are smaller than the shared default.
@@ -408,52 +407,3 @@ def test_json_encoding_roundtrips_types():
             assert decoded == value and type(decoded) is type(value)
     with pytest.raises(TypeError):
         _saving._encode(object())
-
-
-# -- ONNX -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "data_format, activation",
-    [("channels_last", "relu"), ("channels_first", "gelu")],  # gelu: Erfc in TF
-)
-def test_onnx_export_matches_predict_proba(data_format, activation, tmp_path):
-    ort = pytest.importorskip("onnxruntime")
-    pytest.importorskip("tf2onnx")
-    X, y = make_sequences(n_channels=2, n_classes=3)
-    if data_format == "channels_first":
-        X = np.ascontiguousarray(X.transpose(0, 2, 1))
-    clf = Conv1DClassifier(
-        data_format=data_format,
-        activation=activation,
-        batch_norm=True,
-        dropout=0.2,
-        **TINY,
-    ).fit(X, np.array(["a", "b", "c"])[y])
-    model = to_onnx(clf, tmp_path / "clf.onnx")
-    assert (tmp_path / "clf.onnx").read_bytes() == model.SerializeToString()
-    props = {p.key: p.value for p in model.metadata_props}
-    assert json.loads(props["classes"]) == ["a", "b", "c"]
-    assert props["data_format"] == data_format
-    session = ort.InferenceSession(
-        str(tmp_path / "clf.onnx"), providers=["CPUExecutionProvider"]
-    )
-    assert [i.name for i in session.get_inputs()] == ["sequence"]
-    assert [o.name for o in session.get_outputs()] == ["probabilities"]
-    (proba,) = session.run(None, {"sequence": X})
-    expected = clf.predict_proba(X)
-    assert proba.shape == expected.shape and proba.dtype == np.float32
-    np.testing.assert_allclose(proba, expected, rtol=0, atol=ONNX_ATOL)
-    (one,) = session.run(None, {"sequence": X[:1]})  # free batch size
-    np.testing.assert_allclose(one, expected[:1], rtol=0, atol=ONNX_ATOL)
-
-
-def test_onnx_opset_and_errors(fitted, monkeypatch):
-    pytest.importorskip("tf2onnx")
-    model = to_onnx(fitted, opset=13)
-    assert {o.domain: o.version for o in model.opset_import}[""] == 13
-    with pytest.raises(NotFittedError):
-        to_onnx(Conv1DClassifier())
-    monkeypatch.setitem(sys.modules, "tf2onnx", None)
-    with pytest.raises(ImportError, match=r"pip install 'sklearn-conv1d\[onnx\]'"):
-        to_onnx(fitted)

@@ -1,0 +1,104 @@
+"""ONNX export on every Keras backend, checked with onnxruntime."""
+
+import json
+import sys
+
+import keras
+import numpy as np
+import pytest
+from sequence_data import make_sequences
+from sklearn.exceptions import NotFittedError
+
+from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor, to_onnx
+from sklearn_conv1d._model_pool import POOL
+from sklearn_conv1d._onnx import _CONVERTERS
+
+ort = pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+CONVERTER = _CONVERTERS[keras.backend.backend()][0]
+if CONVERTER is not None:
+    pytest.importorskip(CONVERTER)
+
+TINY = dict(filters=4, dense_units=8, epochs=2, random_state=0)
+# onnxruntime vs Keras on the same float32 network: measured <= 4e-7.
+ONNX_ATOL = 1e-5
+
+
+def session(model):
+    return ort.InferenceSession(
+        model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+
+
+@pytest.mark.parametrize(
+    "data_format, activation",
+    [("channels_last", "relu"), ("channels_first", "gelu")],  # gelu: Erfc in TF
+)
+def test_classifier_export_matches_predict_proba(data_format, activation, tmp_path):
+    X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2, n_classes=3)
+    if data_format == "channels_first":
+        X = np.ascontiguousarray(X.transpose(0, 2, 1))
+    clf = Conv1DClassifier(
+        data_format=data_format,
+        activation=activation,
+        batch_norm=True,
+        dropout=0.2,
+        **TINY,
+    ).fit(X, np.array(["a", "b", "c"])[y])
+    model = to_onnx(clf, tmp_path / "clf.onnx")
+    assert (tmp_path / "clf.onnx").read_bytes() == model.SerializeToString()
+    props = {p.key: p.value for p in model.metadata_props}
+    assert json.loads(props["classes"]) == ["a", "b", "c"]
+    assert props["data_format"] == data_format
+    assert props["estimator"] == "Conv1DClassifier"
+    run = session(model)
+    assert [i.name for i in run.get_inputs()] == ["sequence"]
+    assert [o.name for o in run.get_outputs()] == ["probabilities"]
+    (proba,) = run.run(None, {"sequence": X})
+    expected = clf.predict_proba(X)
+    assert proba.shape == expected.shape and proba.dtype == np.float32
+    np.testing.assert_allclose(proba, expected, rtol=0, atol=ONNX_ATOL)
+    (one,) = run.run(None, {"sequence": X[:1]})  # free batch size
+    np.testing.assert_allclose(one, expected[:1], rtol=0, atol=ONNX_ATOL)
+
+
+def test_regressor_export_matches_predict():
+    X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2)
+    targets = np.stack([y, X[:, :4, 0].mean(axis=1)], axis=1).astype(float)
+    reg = Conv1DRegressor(global_pooling="avg", **TINY).fit(X, targets)
+    model = to_onnx(reg)
+    run = session(model)
+    assert [o.name for o in run.get_outputs()] == ["predictions"]
+    assert "classes" not in {p.key for p in model.metadata_props}
+    (predictions,) = run.run(None, {"sequence": X})
+    np.testing.assert_allclose(predictions, reg.predict(X), rtol=0, atol=ONNX_ATOL)
+
+
+def test_opset_ir_version_and_untouched_network():
+    X, y = make_sequences(n_samples=24, n_timesteps=16)
+    clf = Conv1DClassifier(**TINY).fit(X, y)
+    expected = clf.predict_proba(X)
+    model = to_onnx(clf)
+    assert {o.domain: o.version for o in model.opset_import}[""] == 18
+    assert model.ir_version <= 8  # the lowest that holds opset 18: old runtimes
+    model = to_onnx(clf, opset=17)
+    assert {o.domain: o.version for o in model.opset_import}[""] == 17
+    np.testing.assert_array_equal(clf.predict_proba(X), expected)
+    # The export works on a copy: the fitted network is not wired into another
+    # graph, so once the estimator is gone the pool can hand it out again.
+    network, reused = id(clf.model_), POOL.n_reused
+    del clf
+    refit = Conv1DClassifier(**TINY).fit(X, y)
+    assert POOL.n_reused == reused + 1 and id(refit.model_) == network
+
+
+def test_errors(monkeypatch):
+    X, y = make_sequences(n_samples=24, n_timesteps=16)
+    with pytest.raises(NotFittedError):
+        to_onnx(Conv1DClassifier())
+    with pytest.raises(TypeError, match="sklearn_conv1d's estimators"):
+        to_onnx(object())
+    clf = Conv1DClassifier(**TINY).fit(X, y)
+    monkeypatch.setitem(sys.modules, CONVERTER or "onnx", None)
+    with pytest.raises(ImportError, match=r"pip install 'sklearn-conv1d\[onnx"):
+        to_onnx(clf)
