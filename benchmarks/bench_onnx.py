@@ -21,9 +21,9 @@ median. The maximum absolute difference between onnxruntime's and
 Run
 ---
     python benchmarks/bench_onnx.py
+    KERAS_BACKEND=jax python benchmarks/bench_onnx.py    # or torch
 
-Needs the ``[onnx]`` and ``[examples]`` extras (tf2onnx, onnx, onnxruntime,
-aeon).
+Needs the ``[onnx]`` (``[onnx-jax]`` on JAX) and ``[examples]`` extras.
 """
 
 import argparse
@@ -63,8 +63,7 @@ def main(argv=None):
     args = parse_args(argv)
     import keras
     import onnxruntime as ort
-    import tensorflow as tf
-    import tf2onnx
+    from _bench_utils import backend_version
     from aeon.datasets import load_classification
 
     import sklearn_conv1d
@@ -108,7 +107,7 @@ def main(argv=None):
 
     print(
         f"# sklearn_conv1d {sklearn_conv1d.__version__}, keras {keras.__version__}, "
-        f"tensorflow {tf.__version__}, tf2onnx {tf2onnx.__version__}, "
+        f"{backend_version()} (converter {converter_version()}), "
         f"onnxruntime {ort.__version__}, numpy {np.__version__}, "
         f"python {platform.python_version()}, {os.cpu_count()} CPUs"
     )
@@ -125,6 +124,16 @@ def main(argv=None):
     ratio = timings["estimator predict_proba"] / timings["onnxruntime session.run"]
     print(f"ratio predict_proba / onnxruntime: {ratio:.0f}x")
     return 0
+
+
+def converter_version():
+    from importlib.metadata import version
+
+    from sklearn_conv1d._backend import backend
+    from sklearn_conv1d._onnx import _CONVERTERS
+
+    name = _CONVERTERS[backend()][0] or "torch.onnx"
+    return f"{name} {version(name.split('.')[0])}"
 
 
 if __name__ == "__main__":
