@@ -25,7 +25,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
 
 from ._batches import keras_data
 from ._model_pool import POOL, predict_array
@@ -42,6 +42,8 @@ from ._sequences import (
     DATA_FORMATS,
     check_fitted_shape,
     explain_input_errors,
+    is_sequence_list,
+    length_groups,
     stack_sequences,
     to_channels_last,
 )
@@ -113,6 +115,7 @@ class Conv1DBase(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "data_format": [StrOptions(set(DATA_FORMATS))],
+        "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
         "callbacks": [list, None],
@@ -153,6 +156,7 @@ class Conv1DBase(BaseEstimator):
         n_iter_no_change=10,
         tol=1e-4,
         data_format="channels_last",
+        sequence_length=None,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -177,6 +181,7 @@ class Conv1DBase(BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.data_format = data_format
+        self.sequence_length = sequence_length
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
@@ -465,17 +470,20 @@ class Conv1DBase(BaseEstimator):
 
         Called by scikeras's fit loop (``reset=True`` on a fresh fit) and by
         predict (``y=None``). A list of sequences is stacked first, shorter
-        ones zero-padded at the end to the longest (in fit) or to the fit
-        length (after fit); see ``_sequences``. On a fresh fit the network's
-        hyperparameters are checked against the sequence length too, so that
-        every bad input fails here with a clear message, before Keras.
+        ones zero-padded at the end to ``sequence_length`` or the longest (in
+        fit) or to the fit length (after fit); see ``_sequences``. On a fresh
+        fit the network's hyperparameters are checked against the sequence
+        length too, so that every bad input fails here with a clear message,
+        before Keras.
         """
         if X is None:
             return None, self._check_targets(y, reset=False)
-        fit_length = None if reset else self.input_shape_[0]
+        length = self.sequence_length if reset else self.input_shape_[0]
         kwargs = dict(reset=reset, dtype=np.float32, allow_nd=True)
         with explain_input_errors():
-            X = stack_sequences(X, self.data_format, fit_length)
+            if self.sequence_length is not None:
+                X = self._as_sequence_list(X, length)
+            X = stack_sequences(X, self.data_format, length, fitting=reset)
             if not reset:
                 check_fitted_shape(X, self, self.data_format)
             if y is None and not reset:
@@ -495,6 +503,39 @@ class Conv1DBase(BaseEstimator):
             )
             as_tuple(self.dense_units, "dense_units")
         return X, y
+
+    def _validate_longer(self, X, length):
+        """Validate sequences of ``length`` timesteps, longer than those of fit.
+
+        Only a global-pooling network reads them (its time axis is open);
+        ``X`` holds sequences of at most ``length`` timesteps, padded to it.
+        """
+        with explain_input_errors():
+            X = stack_sequences(X, self.data_format, length)
+            X = check_array(X, dtype=np.float32, allow_nd=True)
+        X = to_channels_last(X, self.data_format)
+        channels = self.input_shape_[1]
+        if X.shape[2] != channels:
+            raise ValueError(
+                f"X holds sequences of {X.shape[2]} channel(s), but "
+                f"{type(self).__name__} was fitted on sequences of {channels}. "
+                "Pass sequences with the channels seen in fit, or refit."
+            )
+        return X
+
+    def _as_sequence_list(self, X, length):
+        """An array whose sequences are not ``length`` long, as a list of them.
+
+        A list is then padded to ``length``, or refused if longer, the same
+        way whether the sequences came as a list or as an array.
+        """
+        shape = getattr(X, "shape", None)
+        if shape is None or len(shape) not in (2, 3):
+            return X
+        channels_first = len(shape) == 3 and self.data_format == "channels_first"
+        if length is None or shape[2 if channels_first else 1] == length:
+            return X
+        return list(np.asarray(X))
 
     # -- pickling: the network as Keras-native bytes (see _state) ---------------
     def __getstate__(self):
@@ -520,14 +561,42 @@ class Conv1DBase(BaseEstimator):
         blocks of ``batch_size`` rows (see ``predict_array``): one row takes
         ~2 ms instead of ~50 ms.
         With ``verbose`` set, ``Model.predict`` runs to show its progress bar.
+        A global-pooling network reads a sequence longer than those of fit
+        whole: the sequences are predicted in groups of the length each is
+        read at (see ``length_groups``), so that each row's prediction still
+        depends on that row alone.
         """
         if not self.initialized_:
             raise NotFittedError(
                 "Estimator needs to be fit before `predict` can be called"
             )
-        X, _ = self._validate_data(X=X, y=None)
-        X = self.feature_encoder_.transform(X)
         batch_size = kwargs.get("batch_size", self.batch_size)
+        fit_length = self.input_shape_[0]
+        if self.global_pooling is not None:
+            X = self._as_sequence_list(X, fit_length)
+            if is_sequence_list(X):
+                groups = length_groups(X, self.data_format, fit_length)
+                if groups[-1][0] > fit_length:
+                    return self._predict_groups(groups, batch_size)
+        X, _ = self._validate_data(X=X, y=None)
+        return self._predict_network(X, batch_size)
+
+    def _predict_groups(self, groups, batch_size):
+        outputs = None
+        for length, indices, sequences in groups:
+            if length == self.input_shape_[0]:
+                X, _ = self._validate_data(X=sequences, y=None)
+            else:
+                X = self._validate_longer(sequences, length)
+            out = self._predict_network(X, batch_size)
+            if outputs is None:
+                n_rows = sum(len(group[1]) for group in groups)
+                outputs = np.empty((n_rows, *out.shape[1:]), dtype=out.dtype)
+            outputs[indices] = out
+        return outputs
+
+    def _predict_network(self, X, batch_size):
+        X = self.feature_encoder_.transform(X)
         if self.verbose:
             return self.model_.predict(
                 X,

@@ -62,6 +62,15 @@ SHARED_PARAMETERS = """\
         Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
         (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
         A 2D ``X`` is always ``(n_samples, n_timesteps)``.
+    sequence_length : int or None, default=None
+        Number of timesteps the network is built for. None: the longest
+        sequence in fit. Shorter sequences, in fit and predict, are padded
+        with zeros at the end to this length; longer ones are never cut. With
+        ``global_pooling`` the network takes any length, so a longer sequence
+        at predict time is read whole, at its own length. With a flattening
+        head (``global_pooling=None``) set it to the longest sequence you
+        will predict on, e.g. ``max(map(len, X))`` over the whole data set
+        for cross-validation. See "Unequal lengths" in the user guide.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and shuffling. An int gives
         bitwise-identical fits on CPU; None gives a fresh fit each time. The

@@ -163,7 +163,11 @@ def build_network(
     # Keras pools only with "valid" or "same"; causal convolutions keep the
     # length, as "same" ones do.
     pool_padding = "valid" if padding == "valid" else "same"
-    inputs = keras.Input(shape=tuple(input_shape), name="sequence")
+    # A global-pooling head reads any length: the time axis is left open, so
+    # the fitted network also predicts sequences longer than those of fit.
+    n_timesteps, n_channels = input_shape
+    time_axis = None if global_pooling else n_timesteps
+    inputs = keras.Input(shape=(time_axis, n_channels), name="sequence")
     x = inputs
     for filters_i, kernel_i in blocks:
         if batch_norm:

@@ -44,7 +44,7 @@ def is_sequence_list(X):
     return all(np.ndim(x) >= 1 for x in X)
 
 
-def stack_sequences(X, data_format, length=None):
+def stack_sequences(X, data_format, length=None, *, fitting=False):
     """Stack a list of sequences into one array, padding shorter ones with zeros.
 
     Each element is one sequence: ``(n_timesteps_i,)`` for a univariate one,
@@ -59,8 +59,11 @@ def stack_sequences(X, data_format, length=None):
     data_format : {"channels_last", "channels_first"}
         Axis order of 2D sequences.
     length : int or None
-        Pad every sequence to this many timesteps (the fit length at predict
-        time); None pads to the longest one (in fit).
+        Pad every sequence to this many timesteps (``sequence_length``, or
+        the fit length at predict time); None pads to the longest one.
+    fitting : bool, default=False
+        Whether ``X`` is being fitted on; only words the error for a sequence
+        longer than ``length``.
 
     Returns
     -------
@@ -108,18 +111,7 @@ def stack_sequences(X, data_format, length=None):
     if length is None:
         length = int(lengths.max())
     elif lengths.max() > length:
-        i = int(np.argmax(lengths))
-        channels_first = data_format == "channels_first" and ndims == {2}
-        cut = "x[:, :n]" if channels_first else "x[:n]"
-        raise ValueError(
-            f"Sequence {i} of X has {lengths[i]} timesteps, more than the "
-            f"{length} of the sequences the estimator was fitted on. Shorter "
-            "sequences are padded to the fit length, but a longer one is "
-            f"never truncated silently. Cut the sequences to n={length} "
-            f"timesteps yourself ({cut} for each x), or refit on training "
-            "sequences padded at the end with zeros to the longest length "
-            "you will predict on."
-        )
+        raise ValueError(_too_long(lengths, length, data_format, ndims, fitting))
     if (lengths == length).all():
         out = np.stack(seqs)
     else:
@@ -133,6 +125,55 @@ def stack_sequences(X, data_format, length=None):
     if out.ndim == 3 and data_format == "channels_first":
         out = np.swapaxes(out, 1, 2)
     return out
+
+
+def _too_long(lengths, length, data_format, ndims, fitting):
+    i = int(np.argmax(lengths))
+    channels_first = data_format == "channels_first" and ndims == {2}
+    cut = "x[:, :n]" if channels_first else "x[:n]"
+    if fitting:
+        return (
+            f"Sequence {i} of X has {lengths[i]} timesteps, more than "
+            f"sequence_length={length}, the length the network is built for. "
+            "A sequence is never truncated silently: set sequence_length to at "
+            f"least {lengths.max()} (or None for the longest in fit), or cut the "
+            f"sequences yourself ({cut} for each x)."
+        )
+    return (
+        f"Sequence {i} of X has {lengths[i]} timesteps, more than the {length} "
+        "the network was built for (sequence_length, or the longest sequence in "
+        "fit). Shorter sequences are padded, but a longer one is never truncated "
+        "silently. Refit with sequence_length set to the longest length you will "
+        "predict on (e.g. max(map(len, X)) over the whole data set, as in "
+        "cross-validation), or use a global_pooling head, which reads sequences "
+        f"of any length; or cut the sequences yourself ({cut} for each x)."
+    )
+
+
+def length_groups(X, data_format, length):
+    """Split a list of sequences by the length a length-free network reads them at.
+
+    Sequences up to ``length`` timesteps are read padded to ``length``, as in
+    fit; a longer one is read whole, at its own length. Grouping by that length
+    lets each group be one array, and each sequence's prediction depend on it
+    alone.
+
+    Returns
+    -------
+    list of (int, ndarray of int, list)
+        ``(read_length, indices, sequences)`` for each group, the group of
+        ``length`` first.
+    """
+    time_axis = 1 if data_format == "channels_first" else 0
+    lengths = np.array(
+        [np.shape(x)[time_axis] if np.ndim(x) == 2 else len(x) for x in X]
+    )
+    read_at = np.maximum(lengths, length)
+    groups = []
+    for read_length in np.unique(read_at):
+        indices = np.flatnonzero(read_at == read_length)
+        groups.append((int(read_length), indices, [X[i] for i in indices]))
+    return groups
 
 
 def _sequence_axes(data_format):
