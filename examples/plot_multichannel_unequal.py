@@ -11,11 +11,12 @@ as a **list** of channels-first arrays of shape ``(12, length_i)``, which
 ``data_format="channels_first"``: it pads each sequence with zeros at the end
 to the longest training length.
 
-A test sequence longer than every training sequence is an error, never
-silently cut (see :doc:`/data_layouts`). Here the longest test utterance (29
-frames) is longer than the longest training one (26), so we pad the training
-set to 29 frames ourselves first -- exactly what the estimator would do, with a
-longer target. The default network trains in a few seconds.
+A test sequence longer than every training sequence is never silently cut
+(see :doc:`/data_layouts`). Here the longest test utterance (29 frames) is
+longer than the longest training one (26): with the default, flattening
+network we build it for 29 frames with ``sequence_length``; a network with a
+global-pooling head reads the longer utterances whole, with no setting at
+all. The default network trains in a few seconds.
 """
 
 # %%
@@ -41,9 +42,9 @@ print(
 )
 
 # %%
-# Fitting on the list as loaded works, and fixes the input length at the
-# longest training sequence; predicting on the test set then raises, because
-# some test utterances are longer.
+# Fitting on the list as loaded works, and builds the network for the longest
+# training sequence; predicting on the test set then raises, because some test
+# utterances are longer and the flattening head reads a fixed length.
 clf = Conv1DClassifier(data_format="channels_first", random_state=0)
 clf.fit(X_train, y_train)
 print(f"input_shape_ (timesteps, channels): {clf.input_shape_}")
@@ -53,14 +54,26 @@ except ValueError as error:
     print(f"ValueError: {str(error)[:120]}...")
 
 # %%
-# The recipe: pad the training sequences with zeros at the end to the longest
-# length of train and test, then fit. Test sequences are padded to that length
-# by the estimator.
+# The fix the error names: build the network for the longest length of the
+# whole data set with ``sequence_length``. Every sequence, train or test, is
+# zero-padded at the end to it. In a cross-validation or a grid search, set it
+# once to the data set's longest sequence, whichever fold holds it.
 longest = max(train_lengths + test_lengths)
-X_train_padded = [np.pad(x, [(0, 0), (0, longest - x.shape[-1])]) for x in X_train]
-clf.fit(X_train_padded, y_train)
+clf.set_params(sequence_length=longest).fit(X_train, y_train)
 print(f"input_shape_ (timesteps, channels): {clf.input_shape_}")
 print(f"test accuracy: {clf.score(X_test, y_test):.3f}")
+
+# %%
+# A global-pooling head reads any length: built for the longest training
+# sequence, it reads a longer test utterance whole, at its own length.
+gap = Conv1DClassifier(
+    data_format="channels_first", global_pooling="avg", random_state=0
+).fit(X_train, y_train)
+print(
+    f"global pooling: input_shape_ {gap.input_shape_}, "
+    f"test accuracy {gap.score(X_test, y_test):.3f}"
+)
+X_train_padded = [np.pad(x, [(0, 0), (0, longest - x.shape[-1])]) for x in X_train]
 
 # %%
 # Two utterances of different lengths, as the network sees them after padding

@@ -691,7 +691,8 @@ BAD_PREDICT = {
         "ragged",
         lambda: [np.zeros((T + 3, C))],
         ValueError,
-        r"13 timesteps, more than the 10 .* never truncated silently\. Cut",
+        r"13 timesteps, more than the 10 .* never truncated silently\. Refit with "
+        r"sequence_length .* global_pooling",
     ),
     "list-longer-than-fit-2d": (
         "2d",
