@@ -27,6 +27,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
 
+from ._backend import backend
 from ._batches import keras_data
 from ._model_pool import POOL, predict_array
 from ._network import (
@@ -110,6 +111,7 @@ class Conv1DBase(BaseEstimator):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -151,6 +153,7 @@ class Conv1DBase(BaseEstimator):
         learning_rate=0.001,
         epochs=100,
         batch_size=32,
+        steps_per_execution=1,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -176,6 +179,7 @@ class Conv1DBase(BaseEstimator):
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
+        self.steps_per_execution = steps_per_execution
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -443,11 +447,19 @@ class Conv1DBase(BaseEstimator):
                 self.input_shape_, n_outputs, output_activation, seed, **hyperparameters
             )
 
+        if self.steps_per_execution > 1 and backend() == "torch":
+            raise ValueError(
+                f"steps_per_execution={self.steps_per_execution} needs the JAX or "
+                "TensorFlow backend: Keras's PyTorch trainer runs one step per "
+                "call. Use steps_per_execution=1 on PyTorch."
+            )
+
         def compile_model(model):
             model.compile(
                 optimizer=make_optimizer(self.optimizer, self.learning_rate),
                 loss=loss,
                 metrics=metrics,
+                steps_per_execution=self.steps_per_execution,
             )
 
         # A compiled network of the same architecture that no one holds any
@@ -460,7 +472,7 @@ class Conv1DBase(BaseEstimator):
             self.input_shape_,
             output_spec,
             hyperparameters,
-            (self.optimizer, self.learning_rate),
+            (self.optimizer, self.learning_rate, self.steps_per_execution),
         )
         return POOL.acquire(key, build, compile_model)
 

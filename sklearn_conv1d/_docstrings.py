@@ -45,6 +45,11 @@ SHARED_PARAMETERS = """\
         Number of passes over the training data.
     batch_size : int, default=32
         Number of sequences per gradient step (and per predict batch).
+    steps_per_execution : int, default=1
+        Gradient steps run per call into the compiled training function
+        (Keras's ``compile(steps_per_execution=...)``). Larger values cut the
+        per-step Python overhead, which dominates small batches on a GPU; on
+        a CPU 1 is as fast. JAX and TensorFlow only. See "Running on a GPU".
     early_stopping : bool, default=False
         Stop training when the validation loss has not improved by ``tol``
         for ``n_iter_no_change`` epochs, and restore the weights of the best

@@ -106,6 +106,7 @@ def test_too_small_validation_split_is_a_clear_error():
         {"n_iter_no_change": 0},
         {"tol": -1.0},
         {"early_stopping": "yes"},
+        {"steps_per_execution": 0},
     ],
 )
 def test_invalid_training_controls(params):
@@ -192,3 +193,25 @@ def test_verbose_one_shows_progress_and_zero_prints_nothing(capsys):
     out = capsys.readouterr().out
     assert "Epoch 5/5" in out
     assert "loss" in out
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() == "torch", reason="steps_per_execution > 1 not on torch"
+)
+def test_steps_per_execution_trains_the_same_network():
+    X, y = make_sequences(n_samples=50)  # 7 batches of 8: not a multiple of 4
+    params = dict(filters=4, dense_units=8, epochs=3, batch_size=8, random_state=0)
+    one = Conv1DClassifier(**params).fit(X, y)
+    four = Conv1DClassifier(steps_per_execution=4, **params).fit(X, y)
+    assert four.model_.steps_per_execution == 4
+    assert len(four.history_["loss"]) == 3
+    np.testing.assert_allclose(
+        four.predict_proba(X), one.predict_proba(X), rtol=1e-5, atol=1e-6
+    )
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="torch only")
+def test_steps_per_execution_on_torch_is_a_clear_error():
+    X, y = make_sequences(n_samples=20)
+    with pytest.raises(ValueError, match="steps_per_execution=4 needs the JAX"):
+        Conv1DClassifier(steps_per_execution=4, epochs=1).fit(X, y)
