@@ -114,25 +114,13 @@ def steady_rate(run, n_samples):
 def keras_rate(X, y, batch_size, epochs):
     import keras
 
-    from sklearn_conv1d._network import build_network, make_optimizer
+    from sklearn_conv1d import Conv1DClassifier
+    from sklearn_conv1d._network import HYPERPARAMETERS, build_network, make_optimizer
 
     def run():
-        model = build_network(
-            (X.shape[1], 1),
-            3,
-            "softmax",
-            0,
-            filters=64,
-            kernel_size=3,
-            padding="same",
-            pool_size=2,
-            batch_norm=False,
-            batch_norm_momentum=0.9,
-            activation="relu",
-            global_pooling=None,
-            dense_units=100,
-            dropout=0.0,
-        )
+        defaults = Conv1DClassifier().get_params()
+        hyperparameters = {name: defaults[name] for name in HYPERPARAMETERS}
+        model = build_network((X.shape[1], 1), 3, "softmax", 0, **hyperparameters)
         model.compile(
             optimizer=make_optimizer("adam", 0.001),
             loss=keras.losses.SparseCategoricalCrossentropy(),

@@ -13,9 +13,9 @@ handling unequal lengths, on real ragged data:
   a random length between 50 and 150 (a fixed seed), and for reference the
   uncut series.
 
-The ways, on the same network family (a fully convolutional network with
-global average pooling, "fcn", and the seed network with its flattening
-head, "seed"):
+The ways, on two networks: "fcn", the FCN-style network of
+``_bench_utils.FCN_STYLE`` with half its filters (64, 128, 64; global
+average pooling), and "seed", the default network with its flattening head:
 
 - ``seed, sequence_length=None``: built for the longest training sequence;
   a longer test sequence is refused (reported as "error").
@@ -45,7 +45,7 @@ import sys
 import time
 
 import numpy as np
-from _bench_utils import Report, median
+from _bench_utils import FCN_STYLE, Report, median
 
 
 def parse_args(argv=None):
@@ -93,14 +93,7 @@ def datasets():
 
 
 def ways(longest, epochs):
-    fcn = dict(
-        filters=(64, 128, 64),
-        kernel_size=(8, 5, 3),
-        batch_norm=True,
-        pool_size=None,
-        global_pooling="avg",
-        dense_units=None,
-    )
+    fcn = dict(FCN_STYLE, filters=(64, 128, 64))  # half the filters: 2 cores
     common = dict(data_format="channels_first", epochs=epochs, batch_size=16)
     return {
         "seed, sequence_length=None": dict(common),
