@@ -4,6 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 # First: imports Keras, so that an unknown or missing backend fails clearly.
 from . import _backend  # noqa: F401
+from ._architectures import ARCHITECTURES, architecture_grid
 from ._classifier import Conv1DClassifier
 from ._onnx import to_onnx
 from ._regressor import Conv1DRegressor
@@ -29,11 +30,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "ARCHITECTURES",
     "Conv1DClassifier",
     "Conv1DRegressor",
     "InconsistentVersionWarning",
     "SKOPS_TRUSTED_TYPES",
     "__version__",
+    "architecture_grid",
     "load",
     "save",
     "to_onnx",

@@ -32,10 +32,8 @@ from ._batches import keras_data
 from ._model_pool import POOL, predict_array
 from ._network import (
     HYPERPARAMETERS,
-    as_tuple,
     build_network,
-    check_sequence_length,
-    conv_blocks,
+    check_network,
     make_optimizer,
 )
 from ._random import draw_seed, fit_rng, int_seed
@@ -47,6 +45,8 @@ from ._sequences import (
     length_groups,
     stack_sequences,
     to_channels_last,
+    znormalize,
+    znormalize_sequences,
 )
 from ._state import get_state, set_state
 from ._threads import limit_tensorflow_threads
@@ -99,7 +99,10 @@ class Conv1DBase(BaseEstimator):
     _parameter_constraints = {
         "filters": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "kernel_size": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "dilation_rate": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "padding": [StrOptions({"valid", "same", "causal"})],
+        "separable": ["boolean"],
+        "residual": [Interval(Integral, 1, None, closed="left"), None],
         "pool_size": [Interval(Integral, 1, None, closed="left"), None],
         "batch_norm": ["boolean"],
         "batch_norm_momentum": [Interval(Real, 0, 1, closed="both")],
@@ -116,8 +119,10 @@ class Conv1DBase(BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "reduce_lr_patience": [Interval(Integral, 1, None, closed="left"), None],
         "data_format": [StrOptions(set(DATA_FORMATS))],
         "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
+        "normalize": [StrOptions({"series"}), None],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
         "callbacks": [list, None],
@@ -141,7 +146,10 @@ class Conv1DBase(BaseEstimator):
         self,
         filters=64,
         kernel_size=3,
+        dilation_rate=1,
         padding="same",
+        separable=False,
+        residual=None,
         pool_size=2,
         batch_norm=False,
         batch_norm_momentum=0.9,
@@ -158,8 +166,10 @@ class Conv1DBase(BaseEstimator):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        reduce_lr_patience=None,
         data_format="channels_last",
         sequence_length=None,
+        normalize=None,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -167,7 +177,10 @@ class Conv1DBase(BaseEstimator):
     ):
         self.filters = filters
         self.kernel_size = kernel_size
+        self.dilation_rate = dilation_rate
         self.padding = padding
+        self.separable = separable
+        self.residual = residual
         self.pool_size = pool_size
         self.batch_norm = batch_norm
         self.batch_norm_momentum = batch_norm_momentum
@@ -184,8 +197,10 @@ class Conv1DBase(BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.reduce_lr_patience = reduce_lr_patience
         self.data_format = data_format
         self.sequence_length = sequence_length
+        self.normalize = normalize
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
@@ -338,6 +353,16 @@ class Conv1DBase(BaseEstimator):
         if validation is not None:
             fit_kwargs["validation_data"] = keras_data(validation, self.batch_size)
         callbacks = self._fit_callbacks
+        added = []
+        if self.reduce_lr_patience is not None:
+            added.append(
+                keras.callbacks.ReduceLROnPlateau(
+                    monitor="loss",
+                    factor=0.5,
+                    patience=self.reduce_lr_patience,
+                    min_lr=self.learning_rate / 10,
+                )
+            )
         stopper = None
         if early_stopping:
             stopper = keras.callbacks.EarlyStopping(
@@ -346,7 +371,8 @@ class Conv1DBase(BaseEstimator):
                 patience=self.n_iter_no_change,
                 restore_best_weights=True,
             )
-            self._fit_callbacks = [*callbacks, stopper]
+            added.append(stopper)
+        self._fit_callbacks = [*callbacks, *added]
         arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
         try:
             BaseWrapper._fit_keras_model(
@@ -495,6 +521,9 @@ class Conv1DBase(BaseEstimator):
         with explain_input_errors():
             if self.sequence_length is not None:
                 X = self._as_sequence_list(X, length)
+            normalize_list = self.normalize == "series" and is_sequence_list(X)
+            if normalize_list:
+                X = znormalize_sequences(X, self.data_format)
             X = stack_sequences(X, self.data_format, length, fitting=reset)
             if not reset:
                 check_fitted_shape(X, self, self.data_format)
@@ -505,15 +534,13 @@ class Conv1DBase(BaseEstimator):
         if y is not None:
             y = self._check_targets(y, reset=reset)
         X = to_channels_last(X, self.data_format)
+        if self.normalize == "series" and not normalize_list:
+            X = znormalize(X, axis=1).astype(np.float32)
         if reset:
             self.input_shape_ = X.shape[1:]
-            check_sequence_length(
-                X.shape[1],
-                conv_blocks(self.filters, self.kernel_size),
-                padding=self.padding,
-                pool_size=self.pool_size,
+            check_network(
+                X.shape[1], **{name: getattr(self, name) for name in HYPERPARAMETERS}
             )
-            as_tuple(self.dense_units, "dense_units")
         return X, y
 
     def _validate_longer(self, X, length):
@@ -523,6 +550,8 @@ class Conv1DBase(BaseEstimator):
         ``X`` holds sequences of at most ``length`` timesteps, padded to it.
         """
         with explain_input_errors():
+            if self.normalize == "series":
+                X = znormalize_sequences(X, self.data_format)
             X = stack_sequences(X, self.data_format, length)
             X = check_array(X, dtype=np.float32, allow_nd=True)
         X = to_channels_last(X, self.data_format)

@@ -7,12 +7,27 @@ SHARED_PARAMETERS = """\
         entry, e.g. ``(128, 256, 128)``.
     kernel_size : int or tuple of int, default=3
         Kernel size of every conv block, or one per entry of ``filters``.
+    dilation_rate : int or tuple of int, default=1
+        Dilation of every conv layer, or one per entry of ``filters``: a
+        kernel of size ``k`` dilated by ``d`` spans ``(k - 1) * d + 1``
+        timesteps (as in LITE and WaveNet-style networks).
     padding : {"same", "valid", "causal"}, default="same"
         Padding of the conv and pooling layers, as in Keras's ``Conv1D``.
         ``"same"`` keeps the sequence length through each conv layer, so the
         network accepts sequences of any length; with ``"valid"`` every
         kernel and pool must fit in what is left of the sequence, which is
         checked before the network is built.
+    separable : bool, default=False
+        Depthwise separable convolutions (Keras's ``SeparableConv1D``): a
+        per-channel convolution then a 1x1 one, with far fewer weights, as
+        in LITE. Not with ``padding="causal"``.
+    residual : int or None, default=None
+        Group every ``residual`` consecutive conv layers into a residual block
+        whose input is added to its output (through a 1x1 convolution where
+        the channel counts differ) before its last activation, as in ResNet
+        (Wang et al., 2017: ``residual=3``). The number of conv layers must be
+        a multiple of it, and ``padding`` "same" or "causal". Pooling then
+        follows each block. None: no shortcuts.
     pool_size : int or None, default=2
         Size of the max pooling after each conv block; None for no pooling.
     batch_norm : bool, default=False
@@ -63,6 +78,11 @@ SHARED_PARAMETERS = """\
         Epochs without improvement of the validation loss before stopping.
     tol : float, default=1e-4
         Minimum decrease of the validation loss that counts as improvement.
+    reduce_lr_patience : int or None, default=None
+        Halve the learning rate after this many epochs without a decrease of
+        the training loss, down to a tenth of ``learning_rate`` (Keras's
+        ``ReduceLROnPlateau``; the recipe of Wang et al., 2017, with 50).
+        None keeps the learning rate constant.
     data_format : {"channels_last", "channels_first"}, default="channels_last"
         Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
         (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
@@ -76,6 +96,13 @@ SHARED_PARAMETERS = """\
         head (``global_pooling=None``) set it to the longest sequence you
         will predict on, e.g. ``max(map(len, X))`` over the whole data set
         for cross-validation. See "Unequal lengths" in the user guide.
+    normalize : {"series"} or None, default=None
+        ``"series"`` z-normalises every sequence over its own timesteps, per
+        channel, in fit and predict alike, before any padding (so it works
+        for 2D, 3D and unequal-length input, where a ``StandardScaler``,
+        which normalises across sequences, cannot). None leaves ``X`` as
+        given. Whether it helps depends on the data: it removes each
+        series' level and scale.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and shuffling. An int gives
         bitwise-identical fits on CPU; None gives a fresh fit each time. The

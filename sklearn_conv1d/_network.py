@@ -65,11 +65,100 @@ def conv_blocks(filters, kernel_size):
     return tuple(zip(filters, kernels, strict=True))
 
 
-def check_sequence_length(n_timesteps, blocks, *, padding, pool_size):
+def conv_layers(filters, kernel_size, dilation_rate=1):
+    """``(filters, kernel, dilation)`` of every conv layer.
+
+    ``kernel_size`` and ``dilation_rate`` may each be one int for every layer
+    or one entry per entry of ``filters``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`conv_blocks`, and if ``dilation_rate`` has an entry that is
+        not a positive int or a length other than 1 or that of ``filters``.
+    """
+    blocks = conv_blocks(filters, kernel_size)
+    dilations = as_tuple(dilation_rate, "dilation_rate")
+    if len(dilations) == 1:
+        dilations = dilations * len(blocks)
+    if len(dilations) != len(blocks):
+        raise ValueError(
+            f"dilation_rate={dilation_rate!r} has {len(dilations)} entries but "
+            f"filters defines {len(blocks)} conv layers. Pass one dilation rate "
+            "for all layers, or exactly one per entry of filters."
+        )
+    return tuple((f, k, d) for (f, k), d in zip(blocks, dilations, strict=True))
+
+
+def check_network(
+    n_timesteps,
+    *,
+    filters,
+    kernel_size,
+    dilation_rate,
+    padding,
+    separable,
+    residual,
+    pool_size,
+    dense_units,
+    **_,
+):
+    """Check the hyperparameters against each other and the sequence length.
+
+    Every combination the builder cannot make raises here, before any layer
+    is built, with the fix in the message.
+
+    Returns
+    -------
+    tuple of tuple
+        The conv layers, as :func:`conv_layers`.
+
+    Raises
+    ------
+    ValueError
+        On residual blocks that do not divide the conv layers or that need
+        lengths kept (``padding="valid"``), separable causal convolutions,
+        kernels or pooling longer than what is left of the sequence, and bad
+        ``dense_units``.
+    """
+    layers = conv_layers(filters, kernel_size, dilation_rate)
+    if residual is not None:
+        if len(layers) % residual:
+            raise ValueError(
+                f"residual={residual} groups the conv layers in residual blocks of "
+                f"{residual}, but filters defines {len(layers)} layers. Pass a "
+                f"number of layers that is a multiple of {residual}, or another "
+                "residual."
+            )
+        if padding == "valid":
+            raise ValueError(
+                "Residual blocks add a block's input to its output, so their "
+                "convolutions must keep the length: use padding='same' or "
+                "'causal' with residual, not 'valid'."
+            )
+    if separable and padding == "causal":
+        raise ValueError(
+            "Keras's separable convolutions have no causal padding: use "
+            "padding='same' or 'valid' with separable=True, or separable=False."
+        )
+    check_sequence_length(
+        n_timesteps,
+        layers,
+        padding=padding,
+        pool_size=pool_size,
+        pool_every=residual or 1,
+    )
+    as_tuple(dense_units, "dense_units")
+    return layers
+
+
+def check_sequence_length(n_timesteps, blocks, *, padding, pool_size, pool_every=1):
     """Check that every conv and pooling layer has input left to work on.
 
-    Follows the sequence length through the blocks with Keras's own length
-    arithmetic and raises before any layer is built.
+    Follows the sequence length through the conv layers (``(filters,
+    kernel)`` or ``(filters, kernel, dilation)`` each) with Keras's own
+    length arithmetic, pooling after every ``pool_every`` layers, and raises
+    before any layer is built.
 
     Returns
     -------
@@ -83,17 +172,19 @@ def check_sequence_length(n_timesteps, blocks, *, padding, pool_size):
         shrinks it to nothing.
     """
     length = n_timesteps
-    for i, (_, kernel) in enumerate(blocks, start=1):
+    for i, (_, kernel, *dilation) in enumerate(blocks, start=1):
+        span = (kernel - 1) * (dilation[0] if dilation else 1) + 1
         if padding == "valid":
-            if kernel > length:
+            if span > length:
+                dilated = f" (spanning {span}, dilated)" if span > kernel else ""
                 raise ValueError(
-                    f"Conv block {i} has kernel_size={kernel}, longer than the "
-                    f"{length} timestep(s) left of the input's {n_timesteps} "
-                    "at that point. Use a smaller kernel_size, fewer blocks or "
-                    "pool_size=None, or padding='same'."
+                    f"Conv block {i} has kernel_size={kernel}{dilated}, longer than "
+                    f"the {length} timestep(s) left of the input's {n_timesteps} "
+                    "at that point. Use a smaller kernel_size or dilation_rate, "
+                    "fewer blocks or pool_size=None, or padding='same'."
                 )
-            length = length - kernel + 1
-        if pool_size is not None:
+            length = length - span + 1
+        if pool_size is not None and i % pool_every == 0:
             if padding == "valid":
                 if pool_size > length:
                     raise ValueError(
@@ -116,7 +207,10 @@ def build_network(
     *,
     filters,
     kernel_size,
+    dilation_rate,
     padding,
+    separable,
+    residual,
     pool_size,
     batch_norm,
     batch_norm_momentum,
@@ -127,11 +221,16 @@ def build_network(
 ):
     """Return an uncompiled Keras model for sequences of ``input_shape``.
 
-    One block per entry of ``filters``: ``Conv1D`` (then ``BatchNormalization``
-    and the activation when ``batch_norm``), then ``MaxPooling1D`` when
-    ``pool_size`` is set. The head is ``Flatten`` or global average/max
-    pooling, optional dropout, one ``Dense`` layer per entry of
-    ``dense_units`` and a ``Dense(n_outputs, output_activation)`` output.
+    One conv layer per entry of ``filters``: ``Conv1D`` (``SeparableConv1D``
+    when ``separable``; dilated by ``dilation_rate``), then
+    ``BatchNormalization`` and the activation when ``batch_norm``. With
+    ``residual``, every ``residual`` consecutive layers form a residual block
+    whose input is added to its output (through a 1x1 convolution where the
+    channels differ) before the last activation. ``MaxPooling1D`` follows each
+    layer, or each residual block, when ``pool_size`` is set. The head is
+    ``Flatten`` or global average/max pooling, optional dropout, one
+    ``Dense`` layer per entry of ``dense_units`` and a
+    ``Dense(n_outputs, output_activation)`` output.
 
     Parameters
     ----------
@@ -158,8 +257,17 @@ def build_network(
     def initializer():
         return keras.initializers.GlorotUniform(seed=layer_seed())
 
-    blocks = conv_blocks(filters, kernel_size)
-    check_sequence_length(input_shape[0], blocks, padding=padding, pool_size=pool_size)
+    layers = check_network(
+        input_shape[0],
+        filters=filters,
+        kernel_size=kernel_size,
+        dilation_rate=dilation_rate,
+        padding=padding,
+        separable=separable,
+        residual=residual,
+        pool_size=pool_size,
+        dense_units=dense_units,
+    )
     # Keras pools only with "valid" or "same"; causal convolutions keep the
     # length, as "same" ones do.
     pool_padding = "valid" if padding == "valid" else "same"
@@ -168,25 +276,53 @@ def build_network(
     n_timesteps, n_channels = input_shape
     time_axis = None if global_pooling else n_timesteps
     inputs = keras.Input(shape=(time_axis, n_channels), name="sequence")
+
+    def conv(n_filters, kernel, dilation, conv_activation):
+        if separable:
+            return keras.layers.SeparableConv1D(
+                n_filters,
+                kernel,
+                padding=padding,
+                dilation_rate=dilation,
+                activation=conv_activation,
+                depthwise_initializer=initializer(),
+                pointwise_initializer=initializer(),
+            )
+        return keras.layers.Conv1D(
+            n_filters,
+            kernel,
+            padding=padding,
+            dilation_rate=dilation,
+            activation=conv_activation,
+            kernel_initializer=initializer(),
+        )
+
+    def conv_layer(x, spec, activate=True):
+        if not batch_norm:
+            return conv(*spec, activation if activate else None)(x)
+        x = conv(*spec, None)(x)
+        x = keras.layers.BatchNormalization(momentum=batch_norm_momentum)(x)
+        return keras.layers.Activation(activation)(x) if activate else x
+
     x = inputs
-    for filters_i, kernel_i in blocks:
-        if batch_norm:
-            x = keras.layers.Conv1D(
-                filters_i,
-                kernel_i,
-                padding=padding,
-                kernel_initializer=initializer(),
-            )(x)
-            x = keras.layers.BatchNormalization(momentum=batch_norm_momentum)(x)
+    per_block = residual or 1
+    for start in range(0, len(layers), per_block):
+        block = layers[start : start + per_block]
+        shortcut = x
+        for j, spec in enumerate(block):
+            # In a residual block the last activation follows the addition.
+            x = conv_layer(x, spec, activate=not (residual and j == len(block) - 1))
+        if residual:
+            if shortcut.shape[-1] != block[-1][0]:  # match the channels: 1x1 conv
+                shortcut = keras.layers.Conv1D(
+                    block[-1][0], 1, kernel_initializer=initializer()
+                )(shortcut)
+                if batch_norm:
+                    shortcut = keras.layers.BatchNormalization(
+                        momentum=batch_norm_momentum
+                    )(shortcut)
+            x = keras.layers.Add()([x, shortcut])
             x = keras.layers.Activation(activation)(x)
-        else:
-            x = keras.layers.Conv1D(
-                filters_i,
-                kernel_i,
-                padding=padding,
-                activation=activation,
-                kernel_initializer=initializer(),
-            )(x)
         if pool_size is not None:
             x = keras.layers.MaxPooling1D(pool_size, padding=pool_padding)(x)
     if global_pooling == "avg":

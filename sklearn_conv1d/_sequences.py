@@ -176,6 +176,27 @@ def length_groups(X, data_format, length):
     return groups
 
 
+def znormalize(X, axis):
+    """Z-normalise along ``axis``: zero mean, unit standard deviation.
+
+    A constant series (standard deviation 0) is only centred.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    mean = X.mean(axis=axis, keepdims=True)
+    std = X.std(axis=axis, keepdims=True)
+    return (X - mean) / np.where(std > 0, std, 1.0)
+
+
+def znormalize_sequences(X, data_format):
+    """Z-normalise every sequence of a list over its own timesteps, per channel.
+
+    Done before padding, so that the padding neither enters the statistics
+    nor changes: it is then each sequence's mean level.
+    """
+    time_axis = 1 if data_format == "channels_first" else 0
+    return [znormalize(x, time_axis if np.ndim(x) == 2 else 0) for x in X]
+
+
 def _sequence_axes(data_format):
     if data_format == "channels_first":
         return "(n_channels, n_timesteps) with data_format='channels_first'"

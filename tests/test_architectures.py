@@ -1,0 +1,151 @@
+"""Residual, dilated and separable networks, the named ARCHITECTURES, and the
+training options of the accuracy recipe (learning rate on plateaus,
+per-series normalisation)."""
+
+import pickle
+
+import keras
+import numpy as np
+import pytest
+from sequence_data import make_sequences
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_conv1d import (
+    ARCHITECTURES,
+    Conv1DClassifier,
+    Conv1DRegressor,
+    architecture_grid,
+    load,
+    save,
+)
+from sklearn_conv1d._network import HYPERPARAMETERS
+
+FAST = dict(epochs=1, batch_size=16, random_state=0)
+
+
+def layer_types(model):
+    return [type(layer).__name__ for layer in model.layers]
+
+
+@pytest.mark.parametrize("name", sorted(ARCHITECTURES))
+def test_every_named_architecture_builds_fits_and_round_trips(name, tmp_path):
+    X, y = make_sequences(n_samples=24, n_timesteps=48, n_channels=2, n_classes=3)
+    params = ARCHITECTURES[name]
+    assert set(params) <= set(HYPERPARAMETERS)  # network parameters only
+    clf = Conv1DClassifier(**params, **FAST).fit(X, y)
+    reg = Conv1DRegressor(**params, **FAST).fit(X, y.astype(float))
+    for estimator in (clf, reg):
+        expected = estimator.predict(X)
+        loaded = load(save(estimator, tmp_path / f"{name}.zip"))
+        np.testing.assert_array_equal(loaded.predict(X), expected)
+        copied = pickle.loads(pickle.dumps(estimator))
+        np.testing.assert_array_equal(copied.predict(X), expected)
+
+
+def test_named_architectures_are_what_their_names_say():
+    X, y = make_sequences(n_samples=24, n_timesteps=48)
+    built = {
+        name: Conv1DClassifier(**params, **FAST).fit(X, y).model_
+        for name, params in ARCHITECTURES.items()
+    }
+    assert layer_types(built["seed"]).count("Flatten") == 1
+    resnet = layer_types(built["resnet"])
+    assert resnet.count("Add") == 3 and resnet.count("Conv1D") == 9 + 2  # 2 1x1
+    lite = built["lite"]
+    separable = [
+        layer
+        for layer in lite.layers
+        if isinstance(layer, keras.layers.SeparableConv1D)
+    ]
+    assert [layer.dilation_rate for layer in separable] == [(1,), (2,), (4,)]
+    assert lite.count_params() < built["fcn"].count_params() / 50
+    with pytest.raises(KeyError, match=r"No architecture named 'vgg'.*'resnet'"):
+        ARCHITECTURES["vgg"]
+
+
+def test_grid_search_over_named_architectures():
+    X, y = make_sequences(n_samples=30, n_timesteps=48)
+    grid = architecture_grid("seed", "lite")
+    assert len(grid) == 2 and grid[1]["separable"] == [True]
+    search = GridSearchCV(
+        Conv1DClassifier(**ARCHITECTURES["resnet"], **FAST), grid, cv=2
+    ).fit(X, y)
+    # Each point fully defines its network: nothing of resnet is left over.
+    assert search.cv_results_["param_residual"].tolist() == [None, None]
+    assert search.best_estimator_.residual is None
+    with pytest.raises(KeyError, match="named architectures"):
+        architecture_grid("nope")
+
+
+def test_residual_blocks_match_channels_and_stay_reproducible():
+    X, y = make_sequences(n_samples=24, n_timesteps=32)
+    params = dict(filters=(8, 8, 16, 16), residual=2, batch_norm=False, **FAST)
+    a = Conv1DClassifier(**params).fit(X, y)
+    b = Conv1DClassifier(**params).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    types = layer_types(a.model_)
+    # The channels change in both blocks (1 -> 8, 8 -> 16): two 1x1 shortcuts.
+    assert types.count("Add") == 2 and types.count("Conv1D") == 4 + 2
+    pooled = Conv1DClassifier(**{**params, "pool_size": 2}).fit(X, y).model_
+    assert layer_types(pooled).count("MaxPooling1D") == 2  # after each block
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(filters=(8, 8, 8), residual=2), "multiple of 2"),
+        (dict(filters=(8, 8), residual=2, padding="valid"), "padding='same'"),
+        (dict(separable=True, padding="causal"), "no causal padding"),
+        (dict(kernel_size=9, dilation_rate=4, padding="valid"), r"spanning 33"),
+        (dict(filters=(8, 8), dilation_rate=(1, 2, 4)), "dilation_rate"),
+        (dict(dilation_rate=(0,)), "positive int"),
+    ],
+)
+def test_incompatible_architectures_fail_before_the_network_is_built(params, message):
+    X, y = make_sequences(n_samples=20, n_timesteps=20)
+    with pytest.raises(ValueError, match=message):
+        Conv1DClassifier(**params, **FAST).fit(X, y)
+
+
+def test_learning_rate_is_halved_on_a_training_loss_plateau():
+    X, y = make_sequences(n_samples=32)
+    # A learning rate this small leaves the loss flat (it moves ~1e-6 per
+    # epoch, below Keras's min_delta of 1e-4): every epoch is a plateau.
+    clf = Conv1DClassifier(
+        learning_rate=1e-8, reduce_lr_patience=1, epochs=6, random_state=0
+    ).fit(X, y)
+    rates = clf.history_["learning_rate"]
+    assert rates[0] == pytest.approx(1e-8)
+    assert pytest.approx(5e-9) in rates  # halved
+    assert all(b <= a for a, b in zip(rates, rates[1:], strict=False))
+    final = float(keras.ops.convert_to_numpy(clf.model_.optimizer.learning_rate))
+    assert final == pytest.approx(1e-9)  # down to a tenth, no further
+    history = clf.history_
+    del clf  # its network goes back to the pool, with the rate put back
+    again = Conv1DClassifier(
+        learning_rate=1e-8, reduce_lr_patience=1, epochs=6, random_state=0
+    ).fit(X, y)
+    assert again.history_ == history
+    constant = Conv1DClassifier(epochs=2, random_state=0).fit(X, y)
+    assert "learning_rate" not in constant.history_
+
+
+def test_series_normalisation_is_per_sequence_and_before_padding():
+    X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
+    params = dict(normalize="series", epochs=2, random_state=0)
+    clf = Conv1DClassifier(**params).fit(X, y)
+    # Invariant to each series' level and scale, per channel.
+    scale = np.array([3.0, 0.5], dtype=np.float32)
+    shifted = X * scale + np.float32(5.0)
+    np.testing.assert_allclose(
+        clf.predict_proba(shifted), clf.predict_proba(X), rtol=1e-4, atol=1e-5
+    )
+    # Unequal lengths: each sequence normalised over its own timesteps, then
+    # padded with zeros (its mean), as if the user had done it by hand.
+    ragged = [x[: 12 + i % 12] for i, x in enumerate(X)]
+    by_hand = [((x - x.mean(0)) / x.std(0)).astype(np.float32) for x in ragged]
+    auto = Conv1DClassifier(**params).fit(ragged, y)
+    manual = Conv1DClassifier(epochs=2, random_state=0).fit(by_hand, y)
+    np.testing.assert_allclose(
+        auto.predict_proba(ragged), manual.predict_proba(by_hand), atol=1e-5
+    )
