@@ -27,12 +27,28 @@ def layer_types(model):
     return [type(layer).__name__ for layer in model.layers]
 
 
+@pytest.fixture(scope="module")
+def data():
+    return make_sequences(n_samples=24, n_timesteps=48, n_channels=2, n_classes=3)
+
+
+@pytest.fixture(scope="module")
+def classifiers(data):
+    X, y = data
+    return {
+        name: Conv1DClassifier(**params, **FAST).fit(X, y)
+        for name, params in ARCHITECTURES.items()
+    }
+
+
 @pytest.mark.parametrize("name", sorted(ARCHITECTURES))
-def test_every_named_architecture_builds_fits_and_round_trips(name, tmp_path):
-    X, y = make_sequences(n_samples=24, n_timesteps=48, n_channels=2, n_classes=3)
+def test_every_named_architecture_builds_fits_and_round_trips(
+    name, data, classifiers, tmp_path
+):
+    X, y = data
     params = ARCHITECTURES[name]
     assert set(params) <= set(HYPERPARAMETERS)  # network parameters only
-    clf = Conv1DClassifier(**params, **FAST).fit(X, y)
+    clf = classifiers[name]
     reg = Conv1DRegressor(**params, **FAST).fit(X, y.astype(float))
     for estimator in (clf, reg):
         expected = estimator.predict(X)
@@ -42,15 +58,12 @@ def test_every_named_architecture_builds_fits_and_round_trips(name, tmp_path):
         np.testing.assert_array_equal(copied.predict(X), expected)
 
 
-def test_named_architectures_are_what_their_names_say():
-    X, y = make_sequences(n_samples=24, n_timesteps=48)
-    built = {
-        name: Conv1DClassifier(**params, **FAST).fit(X, y).model_
-        for name, params in ARCHITECTURES.items()
-    }
+def test_named_architectures_are_what_their_names_say(classifiers):
+    built = {name: clf.model_ for name, clf in classifiers.items()}
     assert layer_types(built["seed"]).count("Flatten") == 1
     resnet = layer_types(built["resnet"])
-    assert resnet.count("Add") == 3 and resnet.count("Conv1D") == 9 + 2  # 2 1x1
+    # 2 channels -> 64 and 64 -> 128: two 1x1 shortcuts, the middle one identity.
+    assert resnet.count("Add") == 3 and resnet.count("Conv1D") == 9 + 2
     lite = built["lite"]
     separable = [
         layer
@@ -67,10 +80,9 @@ def test_grid_search_over_named_architectures():
     X, y = make_sequences(n_samples=30, n_timesteps=48)
     grid = architecture_grid("seed", "lite")
     assert len(grid) == 2 and grid[1]["separable"] == [True]
-    search = GridSearchCV(
-        Conv1DClassifier(**ARCHITECTURES["resnet"], **FAST), grid, cv=2
-    ).fit(X, y)
-    # Each point fully defines its network: nothing of resnet is left over.
+    base = Conv1DClassifier(**{**ARCHITECTURES["seed"], "residual": 1}, **FAST)
+    search = GridSearchCV(base, grid, cv=2).fit(X, y)
+    # Each point fully defines its network: the base's residual is not left over.
     assert search.cv_results_["param_residual"].tolist() == [None, None]
     assert search.best_estimator_.residual is None
     with pytest.raises(KeyError, match="named architectures"):
