@@ -6,26 +6,37 @@ unpacked into a constructor, passed to ``set_params`` or used as the points
 of a grid search.
 """
 
+import inspect
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ._base import Conv1DBase
+
+#: The parameters every entry sets: the network's architecture.
+_KEYS = (
+    "filters",
+    "kernel_size",
+    "dilation_rate",
+    "padding",
+    "separable",
+    "residual",
+    "pool_size",
+    "batch_norm",
+    "global_pooling",
+    "dense_units",
+)
+_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(Conv1DBase.__init__).parameters.items()
+    if name in _KEYS
+}
+
 
 def _architecture(**params):
-    defaults = dict(
-        filters=64,
-        kernel_size=3,
-        dilation_rate=1,
-        padding="same",
-        separable=False,
-        residual=None,
-        pool_size=2,
-        batch_norm=False,
-        global_pooling=None,
-        dense_units=100,
-    )
-    unknown = set(params) - set(defaults)
+    """An entry: the estimators' defaults for every key, updated by ``params``."""
+    unknown = set(params) - set(_KEYS)
     assert not unknown, unknown  # every entry sets the same keys
-    return MappingProxyType({**defaults, **params})
+    return MappingProxyType({**_DEFAULTS, **params})
 
 
 class _Architectures(Mapping):

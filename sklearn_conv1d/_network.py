@@ -48,21 +48,27 @@ def conv_blocks(filters, kernel_size):
         ``kernel_size`` is a sequence whose length differs from ``filters``.
     """
     filters = as_tuple(filters, "filters")
-    kernels = as_tuple(kernel_size, "kernel_size")
     if not filters:
         raise ValueError(
             f"filters={filters!r} defines no conv block. Pass the number of "
             "filters of at least one block, e.g. filters=64 or filters=(32, 64)."
         )
-    if len(kernels) == 1:
-        kernels = kernels * len(filters)
-    if len(kernels) != len(filters):
+    kernels = _per_layer(kernel_size, "kernel_size", "kernel size", filters)
+    return tuple(zip(filters, kernels, strict=True))
+
+
+def _per_layer(value, name, what, filters):
+    """``value`` as one entry per conv block: an int, or one per filters entry."""
+    entries = as_tuple(value, name)
+    if len(entries) == 1:
+        entries = entries * len(filters)
+    if len(entries) != len(filters):
         raise ValueError(
-            f"kernel_size={kernel_size!r} has {len(kernels)} entries but filters="
-            f"{filters!r} defines {len(filters)} conv blocks. Pass one kernel size "
+            f"{name}={value!r} has {len(entries)} entries but filters="
+            f"{filters!r} defines {len(filters)} conv blocks. Pass one {what} "
             "for all blocks, or exactly one per entry of filters."
         )
-    return tuple(zip(filters, kernels, strict=True))
+    return entries
 
 
 def conv_layers(filters, kernel_size, dilation_rate=1):
@@ -78,15 +84,9 @@ def conv_layers(filters, kernel_size, dilation_rate=1):
         not a positive int or a length other than 1 or that of ``filters``.
     """
     blocks = conv_blocks(filters, kernel_size)
-    dilations = as_tuple(dilation_rate, "dilation_rate")
-    if len(dilations) == 1:
-        dilations = dilations * len(blocks)
-    if len(dilations) != len(blocks):
-        raise ValueError(
-            f"dilation_rate={dilation_rate!r} has {len(dilations)} entries but "
-            f"filters defines {len(blocks)} conv layers. Pass one dilation rate "
-            "for all layers, or exactly one per entry of filters."
-        )
+    dilations = _per_layer(
+        dilation_rate, "dilation_rate", "dilation rate", as_tuple(filters)
+    )
     return tuple((f, k, d) for (f, k), d in zip(blocks, dilations, strict=True))
 
 
