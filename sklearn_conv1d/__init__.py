@@ -15,14 +15,9 @@ from ._saving import InconsistentVersionWarning, load, save
 #: trusted=SKOPS_TRUSTED_TYPES)`` or ``mlflow.sklearn.log_model(...,
 #: skops_trusted_types=SKOPS_TRUSTED_TYPES)``.
 SKOPS_TRUSTED_TYPES = [
-    "sklearn_conv1d.Conv1DClassifier",
-    "sklearn_conv1d.Conv1DRegressor",
+    "sklearn_conv1d._classifier.Conv1DClassifier",
+    "sklearn_conv1d._regressor.Conv1DRegressor",
 ]
-
-# The estimators are known by their public path: pickles, skops files and
-# reprs then name ``sklearn_conv1d.Conv1DClassifier``, which stays valid
-# whatever module defines it.
-Conv1DClassifier.__module__ = Conv1DRegressor.__module__ = __name__
 
 try:
     __version__ = version("sklearn-conv1d")

@@ -20,6 +20,7 @@ from numbers import Integral, Real
 import keras
 import numpy as np
 from scikeras.wrappers import BaseWrapper
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
@@ -570,8 +571,13 @@ class Conv1DBase(BaseEstimator):
         A list is then padded to ``length``, or refused if longer, the same
         way whether the sequences came as a list or as an array.
         """
+        if issparse(X) or is_sequence_list(X):
+            return X  # sparse: scikit-learn's validation refuses it clearly
         shape = getattr(X, "shape", None)
-        if shape is None or len(shape) not in (2, 3):
+        if shape is None:  # an array-like without a shape
+            X = np.asarray(X)
+            shape = X.shape
+        if len(shape) not in (2, 3):
             return X
         channels_first = len(shape) == 3 and self.data_format == "channels_first"
         if length is None or shape[2 if channels_first else 1] == length:
@@ -602,10 +608,11 @@ class Conv1DBase(BaseEstimator):
         blocks of ``batch_size`` rows (see ``predict_array``): one row takes
         ~2 ms instead of ~50 ms.
         With ``verbose`` set, ``Model.predict`` runs to show its progress bar.
-        A global-pooling network reads a sequence longer than those of fit
-        whole: the sequences are predicted in groups of the length each is
-        read at (see ``length_groups``), so that each row's prediction still
-        depends on that row alone.
+        A global-pooling network reads a sequence of a list longer than those
+        of fit whole: the sequences are predicted in groups of the length each
+        is read at (see ``length_groups``), so that each row's prediction
+        still depends on that row alone. An array must have the fit length,
+        as scikit-learn expects, unless ``sequence_length`` is set.
         """
         if not self.initialized_:
             raise NotFittedError(
@@ -614,10 +621,14 @@ class Conv1DBase(BaseEstimator):
         batch_size = kwargs.get("batch_size", self.batch_size)
         fit_length = self.input_shape_[0]
         if self.global_pooling is not None:
-            X = self._as_sequence_list(X, fit_length)
+            if self.sequence_length is not None:
+                X = self._as_sequence_list(X, fit_length)
             if is_sequence_list(X):
                 groups = length_groups(X, self.data_format, fit_length)
                 if groups[-1][0] > fit_length:
+                    # Checked whole first, so that errors name X's own indices.
+                    with explain_input_errors():
+                        stack_sequences(X, self.data_format)
                     return self._predict_groups(groups, batch_size)
         X, _ = self._validate_data(X=X, y=None)
         return self._predict_network(X, batch_size)

@@ -13,8 +13,8 @@ SHARED_PARAMETERS = """\
         timesteps (as in LITE and WaveNet-style networks).
     padding : {"same", "valid", "causal"}, default="same"
         Padding of the conv and pooling layers, as in Keras's ``Conv1D``.
-        ``"same"`` keeps the sequence length through each conv layer, so the
-        network accepts sequences of any length; with ``"valid"`` every
+        ``"same"`` keeps the sequence length through each conv layer, so
+        any length fits the conv layers; with ``"valid"`` every
         kernel and pool must fit in what is left of the sequence, which is
         checked before the network is built.
     separable : bool, default=False

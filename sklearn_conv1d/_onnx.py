@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._backend import backend
 from ._saving import _check_estimator, _package_version, _write_atomically
+from ._state import custom_objects
 
 #: Opset of the exported models: the one every backend's converter writes
 #: correctly (tf2onnx stops at 18; jax2onnx 0.17 writes an invalid
@@ -96,7 +97,9 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     TypeError
         If ``estimator`` is not an estimator of this package.
     ValueError
-        If the exported model fails ONNX's checker (an operation ONNX lacks).
+        If the exported model fails ONNX's checker (an operation ONNX lacks),
+        or the estimator normalises its input (``normalize="series"``), which
+        the ONNX model would not.
 
     See Also
     --------
@@ -120,6 +123,14 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     """
     _check_estimator(estimator)
     check_is_fitted(estimator)
+    if getattr(estimator, "normalize", None) is not None:
+        raise ValueError(
+            f"to_onnx exports the network only, but this estimator normalises "
+            f"its input first (normalize={estimator.normalize!r}), so the ONNX "
+            "model would not give predict_proba's outputs. Z-normalise each "
+            "series over its timesteps, per channel, before the ONNX model and "
+            "export an estimator fitted on such data with normalize=None."
+        )
     onnx = _import_onnx()
     channels_first = estimator.data_format == "channels_first"
     timesteps, channels = (int(d) for d in estimator.input_shape_)
@@ -130,7 +141,10 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     spec = keras.InputSpec(shape=(None, *shape), dtype="float32", name="sequence")
     with tempfile.TemporaryDirectory() as tmpdir:
         file = os.path.join(tmpdir, "network.onnx")
-        _serving_model(estimator.model_, shape, channels_first).export(
+        serving = _serving_model(
+            estimator.model_, shape, channels_first, custom_objects(estimator)
+        )
+        serving.export(
             file,
             format="onnx",
             input_signature=[spec],
@@ -172,13 +186,16 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     return model
 
 
-def _serving_model(network, shape, channels_first):
+def _serving_model(network, shape, channels_first, objects=None):
     """A copy of ``network`` taking ``"sequence"`` in the estimator's layout.
 
     The copy (same weights) keeps the fitted network itself untouched: calling
-    it on a new input would add a node to its graph for good.
+    it on a new input would add a node to its graph for good. ``objects`` are
+    the user's functions the network refers to by name (a callable
+    ``activation``), which the copy is rebuilt with.
     """
-    copy = keras.models.clone_model(network)
+    with keras.saving.custom_object_scope(objects or {}):
+        copy = keras.models.clone_model(network)
     copy.set_weights(network.get_weights())
     sequence = keras.Input(shape=shape, dtype="float32", name="sequence")
     x = keras.layers.Permute((2, 1))(sequence) if channels_first else sequence

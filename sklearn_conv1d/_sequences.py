@@ -179,12 +179,17 @@ def length_groups(X, data_format, length):
 def znormalize(X, axis):
     """Z-normalise along ``axis``: zero mean, unit standard deviation.
 
-    A constant series (standard deviation 0) is only centred.
+    A constant series is only centred, to zeros. Anything but real numbers
+    is returned as is, for the validation to report.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf":
+        return X
+    X = X.astype(np.float64)
+    constant = np.ptp(X, axis=axis, keepdims=True) == 0
     mean = X.mean(axis=axis, keepdims=True)
     std = X.std(axis=axis, keepdims=True)
-    return (X - mean) / np.where(std > 0, std, 1.0)
+    return np.where(constant, 0.0, (X - mean) / np.where(constant, 1.0, std))
 
 
 def znormalize_sequences(X, data_format):

@@ -71,12 +71,19 @@ def set_state(estimator, state):
     network = state.pop("model_", None)
     if "history_" in state:
         state["history_"] = defaultdict(list, state["history_"])
+    if network is not None:
+        try:
+            data, variables = network["keras"], network["variables"]
+        except (KeyError, TypeError) as exc:
+            raise ValueError(
+                f"The stored network is incomplete ({exc!r}): the pickle or skops "
+                "file is truncated or damaged."
+            ) from None
+        objects = _function_objects(state.get("activation"))
+        model = network_from_bytes(data, custom_objects=objects)
+        restore_variable_states(model, variables)
     vars(estimator).update(state)
     if network is not None:
-        model = network_from_bytes(
-            network["keras"], custom_objects=custom_objects(estimator)
-        )
-        restore_variable_states(model, network["variables"])
         rebuild_fitted(estimator, model)
 
 
@@ -112,6 +119,11 @@ def network_from_bytes(data, *, custom_objects=None, safe_mode=True):
     """Load a network from the bytes of a ``.keras`` file (see :func:`load_network`)."""
     with tempfile.TemporaryDirectory() as tmpdir:
         path = os.path.join(tmpdir, _KERAS_FILE)
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise ValueError(
+                f"The stored network is {type(data).__name__}, not bytes: the "
+                "pickle or skops file is damaged."
+            )
         with open(path, "wb") as file:
             file.write(bytes(data))
         damaged = "the pickle or skops file is truncated or damaged"
@@ -133,12 +145,19 @@ def load_network(path, *, custom_objects=None, safe_mode=True):
     A file saved on PyTorch names its optimizer's class by a module of Keras's
     torch backend (``keras.src.backend.torch.optimizers.torch_adam``), which
     other backends cannot import; every optimizer is therefore resolved to
-    this backend's class of the same name. ``safe_mode`` stays on by default:
+    this backend's class of the same name. A network compiled with
+    ``steps_per_execution`` > 1 runs one step per call on PyTorch, whose
+    trainer allows no more. ``safe_mode`` stays on by default:
     Keras then refuses code stored in the file (``Lambda`` layers), which this
     package's networks never contain.
     """
     objects = {**_optimizer_classes(), **(custom_objects or {})}
-    return keras.saving.load_model(path, custom_objects=objects, safe_mode=safe_mode)
+    model = keras.saving.load_model(path, custom_objects=objects, safe_mode=safe_mode)
+    if keras.backend.backend() == "torch" and model.steps_per_execution > 1:
+        # Compiled elsewhere with steps_per_execution > 1, which Keras's
+        # PyTorch trainer refuses: it runs one step per call here.
+        model.steps_per_execution = 1
+    return model
 
 
 def _optimizer_classes():
@@ -151,7 +170,10 @@ def _optimizer_classes():
 
 def custom_objects(estimator):
     """The user's functions the network refers to by name (a callable activation)."""
-    activation = getattr(estimator, "activation", None)
+    return _function_objects(getattr(estimator, "activation", None))
+
+
+def _function_objects(activation):
     if callable(activation) and hasattr(activation, "__name__"):
         return {activation.__name__: activation}
     return None

@@ -161,3 +161,16 @@ def test_series_normalisation_is_per_sequence_and_before_padding():
     np.testing.assert_allclose(
         auto.predict_proba(ragged), manual.predict_proba(by_hand), atol=1e-5
     )
+
+
+def test_series_normalisation_edge_cases():
+    X, y = make_sequences(n_samples=20, n_timesteps=16)
+    constant = np.full((20, 16), 0.1)  # float64: std is not exactly 0
+    clf = Conv1DClassifier(normalize="series", **FAST).fit(X, y)
+    np.testing.assert_array_equal(
+        clf.predict_proba(constant), clf.predict_proba(list(constant))
+    )
+    with pytest.raises(ValueError, match="complex"):
+        Conv1DClassifier(normalize="series", **FAST).fit(
+            [x.astype(complex) for x in X], y
+        )

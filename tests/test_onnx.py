@@ -10,7 +10,6 @@ from sequence_data import make_sequences
 from sklearn.exceptions import NotFittedError
 
 from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor, to_onnx
-from sklearn_conv1d._model_pool import POOL
 from sklearn_conv1d._onnx import _CONVERTERS
 
 ort = pytest.importorskip("onnxruntime")
@@ -78,6 +77,7 @@ def test_opset_ir_version_and_untouched_network():
     X, y = make_sequences(n_samples=24, n_timesteps=16)
     clf = Conv1DClassifier(**TINY).fit(X, y)
     expected = clf.predict_proba(X)
+    nodes = len(clf.model_._inbound_nodes)
     model = to_onnx(clf)
     assert {o.domain: o.version for o in model.opset_import}[""] == 18
     assert model.ir_version <= 8  # the lowest that holds opset 18: old runtimes
@@ -85,11 +85,8 @@ def test_opset_ir_version_and_untouched_network():
     assert {o.domain: o.version for o in model.opset_import}[""] == 17
     np.testing.assert_array_equal(clf.predict_proba(X), expected)
     # The export works on a copy: the fitted network is not wired into another
-    # graph, so once the estimator is gone the pool can hand it out again.
-    network, reused = id(clf.model_), POOL.n_reused
-    del clf
-    refit = Conv1DClassifier(**TINY).fit(X, y)
-    assert POOL.n_reused == reused + 1 and id(refit.model_) == network
+    # graph (which would hold it for good and keep it out of the pool).
+    assert len(clf.model_._inbound_nodes) == nodes
 
 
 def test_errors(monkeypatch):
@@ -102,3 +99,17 @@ def test_errors(monkeypatch):
     monkeypatch.setitem(sys.modules, CONVERTER or "onnx", None)
     with pytest.raises(ImportError, match=r"pip install 'sklearn-conv1d\[onnx"):
         to_onnx(clf)
+
+
+def swish_of_mine(x):
+    return x * keras.ops.sigmoid(x)
+
+
+def test_callable_activation_exports_and_normalize_is_refused():
+    X, y = make_sequences(n_samples=24, n_timesteps=16)
+    clf = Conv1DClassifier(activation=swish_of_mine, **TINY).fit(X, y)
+    (proba,) = session(to_onnx(clf)).run(None, {"sequence": X[:, :, None]})
+    np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
+    normalizing = Conv1DClassifier(normalize="series", **TINY).fit(X, y)
+    with pytest.raises(ValueError, match="normalize='series'"):
+        to_onnx(normalizing)

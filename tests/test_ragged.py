@@ -88,14 +88,19 @@ def test_longer_sequences_are_read_whole_and_rows_stay_independent():
     longest = X[5]
     cut = clf.predict_proba([longest[:fit_length]])
     assert not np.array_equal(clf.predict_proba([longest]), cut)
-    # An array of longer sequences is read at its length too.
+    # An array keeps scikit-learn's fixed width; as a list it is read whole.
     array = np.stack([x[:26] for x in X if len(x) >= 26] + [np.zeros((26, 2))])
+    with pytest.raises(ValueError, match="features"):
+        clf.predict_proba(array)
     np.testing.assert_allclose(
-        clf.predict_proba(array)[:-1],
+        clf.predict_proba(list(array))[:-1],
         np.concatenate([clf.predict_proba([x]) for x in array[:-1]]),
         rtol=1e-6,
         atol=1e-7,
     )
+    # Errors name the sequence's index in X, not in its length group.
+    with pytest.raises(ValueError, match="Sequence 2 of X has no timesteps"):
+        clf.predict([longest, X[0], np.zeros((0, 2), dtype=np.float32)])
     with pytest.raises(ValueError, match="channel"):
         clf.predict([np.zeros((40, 3), dtype=np.float32)])
 
@@ -133,6 +138,15 @@ def test_sequence_length_pads_lists_and_arrays_alike_and_never_truncates():
         Conv1DClassifier(sequence_length=20, **TINY).fit(as_array, y)
     with pytest.raises(ValueError, match="never truncated"):
         clf.predict([np.zeros((41, 2), dtype=np.float32)])
+    # Sparse input and array-likes without a shape, with sequence_length set.
+    sparse = pytest.importorskip("scipy.sparse")
+    with pytest.raises(TypeError, match="[Ss]parse"):
+        Conv1DRegressor(sequence_length=40, **TINY).fit(
+            sparse.csr_matrix(np.ones((4, 10))), np.ones(4)
+        )
+    nested = [[float(v) for v in x[:, 0]] for x in X]  # no .shape: lists of lists
+    one_channel = Conv1DRegressor(sequence_length=40, **TINY).fit(nested, y)
+    assert one_channel.input_shape_ == (40, 1)
     with pytest.raises(ValueError, match="kernel_size=5"):
         Conv1DClassifier(sequence_length=4, kernel_size=5, padding="valid", **TINY).fit(
             [x[:3] for x in X], y

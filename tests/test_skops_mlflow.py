@@ -119,4 +119,4 @@ def test_mlflow_default_save_names_the_types_to_trust(mlflow_store, fitted, tmp_
         mlflow.sklearn.save_model(fitted[0], tmp_path / "clf")
     message = str(excinfo.value)
     assert "skops_trusted_types" in message
-    assert "sklearn_conv1d.Conv1DClassifier" in message
+    assert "sklearn_conv1d._classifier.Conv1DClassifier" in message

@@ -110,3 +110,8 @@ def test_damaged_or_newer_state_is_refused_clearly():
     truncated = {**state, "model_": {**state["model_"], "keras": b"PK\x03\x04"}}
     with pytest.raises(ValueError, match="truncated or damaged"):
         Conv1DClassifier.__new__(Conv1DClassifier).__setstate__(truncated)
+    for damaged in ({"variables": []}, {"keras": "text", "variables": []}):
+        with pytest.raises(ValueError, match="damaged"):
+            Conv1DClassifier.__new__(Conv1DClassifier).__setstate__(
+                {**state, "model_": damaged}
+            )
