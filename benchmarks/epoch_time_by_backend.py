@@ -1,0 +1,57 @@
+"""Seconds per training epoch of each named architecture, on this backend.
+
+Run once per backend, each in its own venv, and compare:
+
+    KERAS_BACKEND=<backend> python benchmarks/epoch_time_by_backend.py
+
+It picks the backend of the long-budget runs of ``bench_accuracy.py``. On
+OSULeaf (200 training series of length 427, aeon's bundled copy), with the
+recipe's batch size 16 and per-series normalisation, it fits each network of
+``ARCHITECTURES`` for 2 and for 7 epochs and reports the difference divided
+by 5: the steady cost of one epoch, without compilation (a warm-up fit first,
+so both fits reuse the pooled, compiled network alike). Medians of 3 rounds;
+the output is appended to ``benchmarks/results/epoch_time_by_backend.txt``.
+"""
+
+import statistics
+import time
+
+import numpy as np
+from _bench_utils import RESULTS, backend_version
+from aeon.datasets import load_classification
+
+from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
+
+
+def fit_seconds(name, X, y, epochs):
+    clf = Conv1DClassifier(
+        **ARCHITECTURES[name],
+        data_format="channels_first",
+        normalize="series",
+        batch_size=16,
+        epochs=epochs,
+        random_state=0,
+    )
+    start = time.perf_counter()
+    clf.fit(X, y)
+    return time.perf_counter() - start
+
+
+def main():
+    X, y = load_classification("OSULeaf", split="train")
+    X = np.asarray(X, dtype=np.float32)
+    lines = [f"# {backend_version()}: seconds per epoch on OSULeaf, batch 16"]
+    for name in ARCHITECTURES:
+        fit_seconds(name, X, y, 1)  # warm-up: the network compiled and pooled
+        per_epoch = [
+            (fit_seconds(name, X, y, 7) - fit_seconds(name, X, y, 2)) / 5
+            for _ in range(3)
+        ]
+        lines.append(f"{name:8s} {statistics.median(per_epoch):.3f} s/epoch")
+        print(lines[-1], flush=True)
+    with open(RESULTS / "epoch_time_by_backend.txt", "a") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
