@@ -51,6 +51,7 @@ def test_files_load_and_predict_the_same_on_every_backend(tmp_path):
         run(python, backend, "write", tmp_path)
     for backend, python in pythons.items():
         run(python, backend, "read", tmp_path)
+    largest = {}
     for reader in pythons:
         got = np.load(tmp_path / f"read-by-{reader}.npz")
         writers = [backend for backend in pythons if backend != reader]
@@ -59,6 +60,12 @@ def test_files_load_and_predict_the_same_on_every_backend(tmp_path):
             expected = np.load(tmp_path / f"{writer}-expected.npz")
             for name in ("clf", "reg"):
                 for suffix in ("zip", "joblib"):
+                    difference = np.abs(
+                        got[f"{writer}-{name}.{suffix}"] - expected[name]
+                    )
+                    largest[writer, reader] = max(
+                        largest.get((writer, reader), 0.0), float(difference.max())
+                    )
                     np.testing.assert_allclose(
                         got[f"{writer}-{name}.{suffix}"],
                         expected[name],
@@ -66,3 +73,6 @@ def test_files_load_and_predict_the_same_on_every_backend(tmp_path):
                         atol=ATOL,
                         err_msg=f"{writer} file {name}.{suffix} read by {reader}",
                     )
+    # The measured differences, shown with ``pytest -s``.
+    for (writer, reader), value in sorted(largest.items()):
+        print(f"written on {writer}, read on {reader}: max |difference| {value:.1e}")
