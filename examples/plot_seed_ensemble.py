@@ -48,7 +48,12 @@ fit_seconds = time.perf_counter() - start
 # %%
 # Each fitted member, on its own, is exactly the classifier one would have
 # trained with that seed: compare them with the ensemble on the test set.
-members = [np.mean(member.predict(X_test) == y_test) for member in ensemble.estimators_]
+# ``VotingClassifier`` fits its members on labels encoded as 0, 1, 2, ...,
+# so a member's prediction indexes the ensemble's ``classes_``.
+members = [
+    np.mean(ensemble.classes_[member.predict(X_test)] == y_test)
+    for member in ensemble.estimators_
+]
 voted = ensemble.score(X_test, y_test)
 for seed, accuracy in zip(seeds, members, strict=True):
     print(f"seed {seed}: test accuracy {accuracy:.3f}")
