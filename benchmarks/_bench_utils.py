@@ -20,6 +20,11 @@ FCN_STYLE = dict(
     dense_units=(),
 )
 
+#: The long-budget training recipe of the named architectures (bench_accuracy,
+#: epoch_time_by_backend): per-series z-normalisation, batch 16, up to 2000
+#: epochs, learning rate halved after 50 epochs without progress.
+RECIPE = dict(normalize="series", batch_size=16, epochs=2000, reduce_lr_patience=50)
+
 
 def backend_version():
     """The Keras backend of this process and its version, e.g. 'jax 0.10.2'."""

@@ -53,7 +53,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from _bench_utils import Report  # noqa: E402
+from _bench_utils import RECIPE, Report  # noqa: E402
 from aeon.datasets import load_classification  # noqa: E402
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier  # noqa: E402
@@ -62,8 +62,6 @@ COMMAND = "python benchmarks/bench_accuracy.py"
 SELECTION = ("GunPoint", "ItalyPowerDemand", "JapaneseVowels")
 UNSEEN = ("ArrowHead", "BasicMotions", "OSULeaf", "ACSF1")
 SEEDS = (0, 1, 2)
-#: The long-budget recipe of the named architectures.
-RECIPE = dict(normalize="series", batch_size=16, epochs=2000, reduce_lr_patience=50)
 JV_LENGTH = 29
 
 
@@ -179,7 +177,7 @@ def main(argv=None):
     for dataset in datasets:
         data = load(dataset)
         for name, factory, seeds, aeon_layout in candidates(dataset, args.budget):
-            accs, times, epochs = [], [], []
+            accs, times = [], []
             X_train, X_test = (
                 data[s][1 if aeon_layout else 0] for s in ("train", "test")
             )
@@ -190,11 +188,11 @@ def main(argv=None):
                 est.fit(X_train, y_train)
                 times.append(time.perf_counter() - start)
                 accs.append(float(np.mean(est.predict(X_test) == y_test)))
-                epochs.append(getattr(est, "n_iter_", None))
+                epochs = getattr(est, "n_iter_", None)  # aeon's have none
                 say(
                     f"  {dataset:17s} {name:24s} seed {seed}: acc {accs[-1]:.4f} "
                     f"fit {times[-1]:6.1f} s"
-                    + ("" if epochs[-1] is None else f", {epochs[-1]} epochs")
+                    + ("" if epochs is None else f", {epochs} epochs")
                 )
             rows.append((dataset, name, accs, times))
     say()

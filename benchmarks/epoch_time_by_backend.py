@@ -6,18 +6,19 @@ Run once per backend, each in its own venv, and compare:
 
 It picks the backend of the long-budget runs of ``bench_accuracy.py``. On
 OSULeaf (200 training series of length 427, aeon's bundled copy), with the
-recipe's batch size 16 and per-series normalisation, it fits each network of
-``ARCHITECTURES`` for 2 and for 7 epochs and reports the difference divided
-by 5: the steady cost of one epoch, without compilation (a warm-up fit first,
-so both fits reuse the pooled, compiled network alike). Medians of 3 rounds;
-the output is appended to ``benchmarks/results/epoch_time_by_backend.txt``.
+recipe's batch size 16 and per-series normalisation (from ``RECIPE``), it
+fits each network of ``ARCHITECTURES`` for 2 and for 7 epochs and reports the
+difference divided by 5: the steady cost of one epoch, without compilation
+(a warm-up fit first, so both fits reuse the pooled, compiled network alike).
+Medians of 3 rounds; the output is appended to
+``benchmarks/results/epoch_time_by_backend.txt``.
 """
 
 import statistics
 import time
 
 import numpy as np
-from _bench_utils import RESULTS, backend_version
+from _bench_utils import RECIPE, RESULTS, backend_version
 from aeon.datasets import load_classification
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
@@ -26,10 +27,10 @@ from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
 def fit_seconds(name, X, y, epochs):
     clf = Conv1DClassifier(
         **ARCHITECTURES[name],
-        data_format="channels_first",
-        normalize="series",
-        batch_size=16,
+        normalize=RECIPE["normalize"],
+        batch_size=RECIPE["batch_size"],
         epochs=epochs,
+        data_format="channels_first",
         random_state=0,
     )
     start = time.perf_counter()

@@ -60,14 +60,13 @@ def test_files_load_and_predict_the_same_on_every_backend(tmp_path):
             expected = np.load(tmp_path / f"{writer}-expected.npz")
             for name in ("clf", "reg"):
                 for suffix in ("zip", "joblib"):
-                    difference = np.abs(
-                        got[f"{writer}-{name}.{suffix}"] - expected[name]
-                    )
+                    actual = got[f"{writer}-{name}.{suffix}"]
                     largest[writer, reader] = max(
-                        largest.get((writer, reader), 0.0), float(difference.max())
+                        largest.get((writer, reader), 0.0),
+                        float(np.abs(actual - expected[name]).max()),
                     )
                     np.testing.assert_allclose(
-                        got[f"{writer}-{name}.{suffix}"],
+                        actual,
                         expected[name],
                         rtol=RTOL,
                         atol=ATOL,
