@@ -7,7 +7,7 @@ Accuracy and fit time against aeon's classifiers
 ``Conv1DClassifier`` with its defaults, every network of
 :data:`~sklearn_conv1d.ARCHITECTURES` with a long-budget training recipe
 (per-series normalisation, batch size 16, learning rate halved on plateaus,
-best training-loss weights kept, at most 30 s per fit), and aeon's
+best training-loss weights kept, 60 s per fit), and aeon's
 ``MiniRocketClassifier`` and ``TimeCNNClassifier`` (2000 epochs, its
 default), on UCR/UEA train/test splits that aeon bundles; the recorded run
 covers the four not looked at before any choice (ArrowHead, BasicMotions,
