@@ -72,6 +72,11 @@ def test_named_architectures_are_what_their_names_say(classifiers):
     ]
     assert [layer.dilation_rate for layer in separable] == [(1,), (2,), (4,)]
     assert lite.count_params() < built["fcn"].count_params() / 50
+    # The pooled FCN: the FCN's layers and weights, a pooling after each conv.
+    fcn, pooled = layer_types(built["fcn"]), layer_types(built["fcn_pooled"])
+    assert fcn.count("MaxPooling1D") == 0 and pooled.count("MaxPooling1D") == 3
+    assert [t for t in pooled if t != "MaxPooling1D"] == fcn
+    assert built["fcn_pooled"].count_params() == built["fcn"].count_params()
     with pytest.raises(KeyError, match=r"No architecture named 'vgg'.*'resnet'"):
         ARCHITECTURES["vgg"]
 

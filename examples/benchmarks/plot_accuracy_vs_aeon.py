@@ -59,7 +59,7 @@ nrows = -(-len(datasets) // 4)
 fig, axes = plt.subplots(nrows, 4, figsize=(14, 1.2 + 3.8 * nrows), squeeze=False)
 axes = axes.ravel()
 names = list(dict.fromkeys(row["name"] for row in rows))
-markers = dict(zip(names, "os^Dv<>", strict=False))
+markers = dict(zip(names, "os^Dv<>Ph", strict=False))
 for ax, dataset in zip(axes, datasets, strict=False):
     for row in (r for r in rows if r["dataset"] == dataset):
         acc, lo, hi = (float(row[k]) for k in ("acc", "lo", "hi"))
