@@ -64,6 +64,16 @@ class _Architectures(Mapping):
         return f"ARCHITECTURES({sorted(self._entries)})"
 
 
+#: The fully convolutional network of Wang et al. (2017).
+_FCN = dict(
+    filters=(128, 256, 128),
+    kernel_size=(8, 5, 3),
+    batch_norm=True,
+    pool_size=None,
+    global_pooling="avg",
+    dense_units=None,
+)
+
 #: Named architectures, by name, as parameter dicts of
 #: :class:`~sklearn_conv1d.Conv1DClassifier` and
 #: :class:`~sklearn_conv1d.Conv1DRegressor`.
@@ -71,28 +81,13 @@ ARCHITECTURES = _Architectures(
     {
         # The defaults: Conv1D(64, 3) -> MaxPooling1D(2) -> Flatten -> Dense(100).
         "seed": _architecture(),
-        # The fully convolutional network of Wang et al. (2017).
-        "fcn": _architecture(
-            filters=(128, 256, 128),
-            kernel_size=(8, 5, 3),
-            batch_norm=True,
-            pool_size=None,
-            global_pooling="avg",
-            dense_units=None,
-        ),
+        "fcn": _architecture(**_FCN),
         # The FCN with max pooling (2) after each conv layer: a quarter of the
         # timesteps reach the last layer, so an epoch costs about half the
         # FCN's on long series (1.8x faster at 1500 steps) and a time budget
         # buys about twice the epochs. Chosen on GunPoint, ItalyPowerDemand
         # and JapaneseVowels (benchmarks/choose_pooling.py).
-        "fcn_pooled": _architecture(
-            filters=(128, 256, 128),
-            kernel_size=(8, 5, 3),
-            batch_norm=True,
-            pool_size=2,
-            global_pooling="avg",
-            dense_units=None,
-        ),
+        "fcn_pooled": _architecture(**{**_FCN, "pool_size": 2}),
         # ResNet of Wang et al. (2017): three residual blocks of three layers.
         "resnet": _architecture(
             filters=(64, 64, 64, 128, 128, 128, 128, 128, 128),
