@@ -11,10 +11,10 @@ Why
 ---
 At a fixed time budget on a CPU, the FCN and the ResNet of ``ARCHITECTURES``
 run out of time long before they stop learning on long series
-(``bench_accuracy.py`` at 60 s per fit: 31 FCN epochs on ACSF1's 1460 steps).
-``pool_size=2`` puts a ``MaxPooling1D(2)`` after each conv layer (each
-residual block for the ResNet), so the later, wider layers see a half, a
-quarter... of the timesteps. This script measures, for ``fcn``, ``resnet``
+(``bench_accuracy.py`` at 60 s per fit: 29-30 FCN epochs on ACSF1's 1460
+steps). ``pool_size=2`` puts a ``MaxPooling1D(2)`` after each conv layer
+(each residual block for the ResNet), so the later, wider layers see a half,
+a quarter... of the timesteps. This script measures, for ``fcn``, ``resnet``
 and ``lite`` each as named and with ``pool_size=2``:
 
 - seconds per training epoch on 100 random series of 150, 500 and 1500 steps
@@ -34,7 +34,7 @@ import time
 import keras
 import numpy as np
 from _bench_utils import RECIPE, Report
-from bench_accuracy import SELECTION, load, recipe_classifier
+from bench_accuracy import BUDGET, SELECTION, load, recipe_classifier
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
 
@@ -42,7 +42,6 @@ COMMAND = "python benchmarks/choose_pooling.py"
 NETWORKS = ("fcn", "resnet", "lite")
 LENGTHS = (150, 500, 1500)
 SEEDS = (0,)
-BUDGET = 30.0
 
 
 #: Wall time of every epoch of the latest fit. A module global, not an
