@@ -15,10 +15,12 @@ batches Keras trains on (see ``_batches``) and the tags.
 """
 
 import copy
+from collections import defaultdict
 from numbers import Integral, Real
 
 import keras
 import numpy as np
+from scikeras.utils import metric_name
 from scikeras.wrappers import BaseWrapper
 from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, _fit_context
@@ -29,7 +31,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
 
 from ._backend import backend
-from ._batches import keras_data
 from ._model_pool import POOL, predict_array
 from ._network import (
     HYPERPARAMETERS,
@@ -51,6 +52,7 @@ from ._sequences import (
 )
 from ._state import get_state, set_state
 from ._threads import limit_tensorflow_threads
+from ._training import train
 
 #: Names accepted by ``activation``; any callable is accepted too.
 ACTIVATIONS = frozenset(
@@ -130,14 +132,11 @@ class Conv1DBase(BaseEstimator):
         "warm_start": ["boolean"],
     }
 
-    # Keras.Model.fit / predict arguments that scikeras routes from our parameters
-    # (fit's batches come from ShuffledBatches, which holds the batch size).
-    _fit_kwargs = frozenset({"verbose"})
+    # Keras.Model.predict arguments that scikeras routes from our parameters.
     _predict_kwargs = frozenset({"batch_size", "verbose"})
 
     # -- scikeras's machinery, reused as is -------------------------------------
     _fit = BaseWrapper._fit
-    _fit_keras_model = BaseWrapper._fit_keras_model
     _ensure_compiled_model = BaseWrapper._ensure_compiled_model
     _check_model_compatibility = BaseWrapper._check_model_compatibility
     initialized_ = BaseWrapper.initialized_
@@ -334,16 +333,18 @@ class Conv1DBase(BaseEstimator):
         validation=None,
         early_stopping=False,
     ):
-        """Add the validation set and early stopping to scikeras's fit loop.
+        """Train the network: the step of scikeras's fit loop that runs Keras.
 
-        Receives ``X`` and ``y`` validated and encoded. Early stopping holds
-        out a shuffled, stratified (for classifiers) ``validation_fraction``
-        of them, unless ``X_val``/``y_val`` were given; the best epoch's
-        weights are restored at the end. ``partial_fit`` passes neither.
-        Keras trains on batches we make (see ``_batches``), in orders drawn
-        from the fit's own generator, and is told not to shuffle.
+        Receives ``X`` and ``y`` validated and encoded from scikeras's ``_fit``
+        (which handles ``warm_start`` and ``partial_fit``). Early stopping
+        holds out a shuffled, stratified (for classifiers)
+        ``validation_fraction`` of them, unless ``X_val``/``y_val`` were given;
+        the best epoch's weights are restored at the end. ``partial_fit``
+        passes neither. The network trains in compiled epochs, on batches in
+        orders drawn from the fit's own generator, or through Keras's
+        ``Model.fit`` when a callback acts on batches (see ``_training``).
+        The epochs are recorded in ``history_`` as scikeras records them.
         """
-        fit_kwargs = {}
         if validation is not None:
             X_val, y_val = self._validate_data(*validation)
             validation = (X_val, self.target_encoder_.transform(y_val))
@@ -351,12 +352,9 @@ class Conv1DBase(BaseEstimator):
             X, y, sample_weight, validation = self._split_validation(
                 X, y, sample_weight
             )
-        if validation is not None:
-            fit_kwargs["validation_data"] = keras_data(validation, self.batch_size)
-        callbacks = self._fit_callbacks
-        added = []
+        callbacks = list(self._fit_callbacks)
         if self.reduce_lr_patience is not None:
-            added.append(
+            callbacks.append(
                 keras.callbacks.ReduceLROnPlateau(
                     monitor="loss",
                     factor=0.5,
@@ -372,29 +370,24 @@ class Conv1DBase(BaseEstimator):
                 patience=self.n_iter_no_change,
                 restore_best_weights=True,
             )
-            added.append(stopper)
-        self._fit_callbacks = [*callbacks, *added]
-        arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
-        try:
-            BaseWrapper._fit_keras_model(
-                self,
-                keras_data(
-                    arrays,
-                    self.batch_size,
-                    self._fit_seed,
-                    epoch=self.current_epoch if warm_start else 0,
-                ),
-                None,
-                sample_weight=None,
-                warm_start=warm_start,
-                epochs=epochs,
-                initial_epoch=initial_epoch,
-                shuffle=False,
-                **fit_kwargs,
-            )
-        finally:
-            self._fit_callbacks = callbacks
-        self.n_iter_ = len(self.model_.history.epoch)
+            callbacks.append(stopper)
+        history = train(
+            self.model_,
+            (X, y) if sample_weight is None else (X, y, sample_weight),
+            batch_size=self.batch_size,
+            seed=self._fit_seed,
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            order_epoch=self.current_epoch if warm_start else 0,
+            validation=validation,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        )
+        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            self.history_ = defaultdict(list)
+        for key, values in history.history.items():
+            self.history_[_history_key(key)] += values
+        self.n_iter_ = len(history.epoch)
         self.best_epoch_ = (
             None if stopper is None else stopper.best_epoch + 1 - initial_epoch
         )
@@ -679,6 +672,16 @@ def _freeze(value):
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(v) for v in value)
     return value
+
+
+def _history_key(key):
+    """The ``history_`` key of a Keras log, as scikeras names it."""
+    if key == "loss" or key.startswith("val_"):
+        return key
+    try:
+        return metric_name(key)
+    except ValueError:  # not a metric, e.g. ReduceLROnPlateau's learning_rate
+        return key
 
 
 def _as_float32(y):

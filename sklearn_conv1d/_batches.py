@@ -8,15 +8,21 @@ seed from torch's default generator, shuffled or not. A fit that lets Keras
 batch its arrays thus reads or writes process-global state, which another
 thread may be using at the same time.
 
-:func:`keras_data` hands Keras the batches itself instead: in a new
-permutation each epoch, drawn from a private generator seeded by the fit's
-seed and the epoch's number, with Keras told not to shuffle
-(``shuffle=False``); on torch, through a ``DataLoader`` with a private
-``torch.Generator``. The order of epoch ``e`` depends on nothing else, so a
-network trained further (``warm_start``, ``partial_fit``, also after saving
-and loading) goes on with new orders.
+Each epoch's order is instead a permutation drawn by :func:`epoch_order` from
+a private generator seeded by the fit's seed and the epoch's number. Our
+compiled epochs (see ``_training``) gather their batches by it; Keras's
+``Model.fit``, where it trains instead, is handed the same batches by
+:func:`keras_data`: one endless stream whose batch ``i`` is batch
+``i % steps`` of epoch ``i // steps``, read with ``steps_per_epoch=steps``.
+A batch thus depends on its index alone, not on when Keras calls the epoch
+hooks of a ``PyDataset`` (``Model.fit`` calls ``on_epoch_end`` once before
+the first epoch, and peeks at batches to build a new network) nor on how far
+its prefetching runs ahead. The order of epoch ``e`` depends on nothing else,
+so a network trained further (``warm_start``, ``partial_fit``, also after
+saving and loading) goes on with new orders.
 """
 
+import itertools
 import math
 
 import keras
@@ -25,8 +31,13 @@ from ._backend import backend
 from ._random import fit_rng
 
 
+def epoch_order(seed, epoch, n_samples):
+    """The order of the ``n_samples`` rows in epoch ``epoch`` of the fit of ``seed``."""
+    return fit_rng(seed, "shuffle", epoch).permutation(n_samples)
+
+
 class ShuffledBatches(keras.utils.PyDataset):
-    """The batches of ``(X, y[, sample_weight])``, reshuffled after every epoch.
+    """The batches of ``(X, y[, sample_weight])``, in a new order every epoch.
 
     Parameters
     ----------
@@ -35,8 +46,10 @@ class ShuffledBatches(keras.utils.PyDataset):
     batch_size : int
         Rows per batch; the last batch of an epoch may be smaller.
     seed : int or None
-        The fit's seed, from which each epoch's order is drawn. None keeps
-        the rows in order (for validation data).
+        The fit's seed, from which each epoch's order is drawn: the batches
+        then run on without end, epoch after epoch (read them with
+        ``steps_per_epoch=steps_per_epoch``). None keeps the rows in order,
+        one epoch's batches (for validation data).
     epoch : int, default=0
         The number of the first epoch: epochs the network trained before.
     """
@@ -47,63 +60,63 @@ class ShuffledBatches(keras.utils.PyDataset):
         self.batch_size = batch_size
         self.seed = seed
         self.epoch = epoch
-        self.order = self._draw_order()
+        self._order = (None, None)  # (epoch, its order), the last one drawn
 
-    def _draw_order(self):
-        if self.seed is None:
-            return None
-        rng = fit_rng(self.seed, "shuffle", self.epoch)
-        return rng.permutation(len(self.arrays[0]))
+    @property
+    def steps_per_epoch(self):
+        return math.ceil(len(self.arrays[0]) / self.batch_size)
 
     @property
     def num_batches(self):
-        return math.ceil(len(self.arrays[0]) / self.batch_size)
+        return None if self.seed is not None else self.steps_per_epoch
 
     def __len__(self):
-        return self.num_batches
+        return self.steps_per_epoch
+
+    def order(self, epoch):
+        """The rows' order in epoch ``epoch`` (counted from ``self.epoch``)."""
+        if self._order[0] != epoch:
+            n_samples = len(self.arrays[0])
+            self._order = (epoch, epoch_order(self.seed, self.epoch + epoch, n_samples))
+        return self._order[1]
 
     def __getitem__(self, index):
-        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
-        if self.order is not None:
-            rows = self.order[rows]
+        epoch, batch = divmod(index, self.steps_per_epoch)
+        rows = slice(batch * self.batch_size, (batch + 1) * self.batch_size)
+        if self.seed is not None:
+            rows = self.order(epoch)[rows]
         return tuple(array[rows] for array in self.arrays)
-
-    def on_epoch_end(self):
-        # Counted after an epoch, not before: Keras peeks at the first batch
-        # to build a new network's metrics, which must not count as an epoch,
-        # or a reused network would see other orders than a new one.
-        self.epoch += 1
-        self.order = self._draw_order()
 
 
 def keras_data(arrays, batch_size, seed=None, epoch=0):
-    """What to pass ``Model.fit`` as ``x`` (or ``validation_data``).
+    """What to pass ``Model.fit`` as ``x`` (or ``validation_data``), and its steps.
 
-    A :class:`ShuffledBatches`, wrapped on the torch backend in a
-    ``DataLoader`` whose generator is private, so that no pass over it draws
-    from torch's default generator.
+    Returns ``(data, steps_per_epoch)``: a :class:`ShuffledBatches`, wrapped on
+    the torch backend in a ``DataLoader`` whose generator is private, so that
+    no pass over it draws from torch's default generator.
     """
     batches = ShuffledBatches(arrays, batch_size, seed, epoch)
+    steps = batches.steps_per_epoch
     if backend() != "torch":
-        return batches
-    return torch.utils.data.DataLoader(
-        _TorchEpochs(batches), batch_size=None, generator=torch.Generator()
+        return batches, steps
+    loader = torch.utils.data.DataLoader(
+        _TorchBatches(batches), batch_size=None, generator=torch.Generator()
     )
+    return loader, steps
 
 
 if backend() == "torch":  # the backend is fixed for the life of the process
     import torch
 
-    class _TorchEpochs(torch.utils.data.IterableDataset):
-        """One pass over ``batches`` per iteration; reshuffled after a full pass."""
+    class _TorchBatches(torch.utils.data.IterableDataset):
+        """The batches of ``batches`` as torch tensors: endless when shuffled."""
 
         def __init__(self, batches):
             self.batches = batches
 
-        def __len__(self):  # lets Keras know the number of steps per epoch
-            return len(self.batches)
-
         def __iter__(self):
-            for index in range(len(self.batches)):
+            indices = range(len(self.batches))
+            if self.batches.seed is not None:
+                indices = itertools.count()
+            for index in indices:
                 yield tuple(map(keras.ops.convert_to_tensor, self.batches[index]))
-            self.batches.on_epoch_end()

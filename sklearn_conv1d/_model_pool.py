@@ -16,8 +16,8 @@ holds it any more: no estimator (its ``model_``), no shallow copy of one, no
 user variable. This is checked exactly, with the network's reference count:
 the pool records the count the network has when only the pool and Keras's own
 internal references hold it (after building its train, test and predict
-functions and its optimizer state, so that fitting and predicting add no
-further internal references), and a network whose count differs, or whose
+functions, its compiled-epoch runner (see ``_training``) and its optimizer
+state, so that fitting and predicting add no further internal references), and a network whose count differs, or whose
 Keras functions or optimizer were replaced (e.g. by a user's ``compile``),
 is never reused. Pickling, ``copy.deepcopy`` and loading from a file always
 give a new, unpooled network, so they never share one.
@@ -48,6 +48,8 @@ from collections import OrderedDict
 
 import keras
 import numpy as np
+
+from ._training import epoch_runner
 
 #: At most this many networks are kept per architecture, and in all.
 MAX_PER_KEY = 4
@@ -200,6 +202,7 @@ def _prepare(slot):
     model.make_train_function()
     model.make_test_function()
     model.make_predict_function()
+    epoch_runner(model)
     optimizer = model.optimizer
     optimizer.build(model.trainable_variables)
     slot.optimizer = optimizer

@@ -1,0 +1,66 @@
+"""Which callbacks our compiled epochs can honour, and the non-finite-loss stop.
+
+The compiled epoch calls a callback's epoch hooks (``on_train_begin``/``end``,
+``on_epoch_begin``/``end``), never its batch hooks: the batches of an epoch
+run inside one compiled call. A callback that acts on batches therefore sends
+the fit to Keras's own ``Model.fit`` (see :func:`needs_keras_fit`).
+"""
+
+import math
+import warnings
+
+import keras
+
+#: The hooks Keras calls around each batch of training or validation.
+BATCH_HOOKS = (
+    "on_batch_begin",
+    "on_batch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+)
+
+
+def needs_keras_fit(callbacks):
+    """Return the first callback whose batch hooks act, or None.
+
+    A callback acts on batches when its class overrides a hook of
+    :data:`BATCH_HOOKS` (or it was given one, as ``LambdaCallback`` is), except
+    Keras's checkpoint callbacks saving once per epoch (``save_freq="epoch"``),
+    whose batch hooks then do nothing.
+    """
+    for callback in callbacks:
+        if getattr(callback, "save_freq", None) == "epoch":
+            continue
+        for hook in BATCH_HOOKS:
+            own = vars(callback).get(hook)
+            overridden = getattr(type(callback), hook) is not getattr(
+                keras.callbacks.Callback, hook
+            )
+            if overridden or own is not None:
+                return callback
+    return None
+
+
+class NonFiniteLossStop(keras.callbacks.Callback):
+    """Stop training, with a warning naming the epoch, once the loss is not finite.
+
+    Keras's ``Model.fit`` goes on training on a NaN loss, silently (only
+    ``TerminateOnNaN``, if the user adds it, stops it). With
+    ``restore_best_weights``, early stopping still restores the best epoch.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is None or math.isfinite(loss):
+            return
+        self.model.stop_training = True
+        warnings.warn(
+            f"The training loss is {loss} after epoch {epoch + 1}: training "
+            "stopped there, and the network's weights may not be finite. Lower "
+            "learning_rate, scale the input (e.g. normalize='series') or look "
+            "for extreme values in X, y and sample_weight.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
