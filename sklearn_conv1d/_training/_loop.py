@@ -94,6 +94,9 @@ def train(
         steps=-(-n_samples // batch_size),
         model=model,
     )
+    # Build the loss and metrics for the data's shapes, as Model.fit does
+    # first (a no-op once built): from two rows' shapes, not from a batch.
+    model._symbolic_build(data_batch=tuple(array[:2] for array in data))
     runner = epoch_runner(model)
     train_data = runner.put(data)
     val_data = None if validation is None else runner.put(validation)
