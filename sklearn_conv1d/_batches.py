@@ -99,8 +99,9 @@ def keras_data(arrays, batch_size, seed=None, epoch=0):
     steps = batches.steps_per_epoch
     if backend() != "torch":
         return batches, steps
+    dataset = _TorchPass(batches) if seed is None else _TorchStream(batches)
     loader = torch.utils.data.DataLoader(
-        _TorchBatches(batches), batch_size=None, generator=torch.Generator()
+        dataset, batch_size=None, generator=torch.Generator()
     )
     return loader, steps
 
@@ -108,15 +109,24 @@ def keras_data(arrays, batch_size, seed=None, epoch=0):
 if backend() == "torch":  # the backend is fixed for the life of the process
     import torch
 
-    class _TorchBatches(torch.utils.data.IterableDataset):
-        """The batches of ``batches`` as torch tensors: endless when shuffled."""
+    class _TorchStream(torch.utils.data.IterableDataset):
+        """The batches of shuffled ``batches`` as torch tensors, without end."""
 
         def __init__(self, batches):
             self.batches = batches
 
+        def _indices(self):
+            return itertools.count()
+
         def __iter__(self):
-            indices = range(len(self.batches))
-            if self.batches.seed is not None:
-                indices = itertools.count()
-            for index in indices:
+            for index in self._indices():
                 yield tuple(map(keras.ops.convert_to_tensor, self.batches[index]))
+
+    class _TorchPass(_TorchStream):
+        """One pass over the batches of unshuffled ``batches`` (validation data)."""
+
+        def __len__(self):  # lets Keras know the number of steps
+            return len(self.batches)
+
+        def _indices(self):
+            return range(len(self.batches))

@@ -17,10 +17,11 @@ user variable. This is checked exactly, with the network's reference count:
 the pool records the count the network has when only the pool and Keras's own
 internal references hold it (after building its train, test and predict
 functions, its compiled-epoch runner (see ``_training``) and its optimizer
-state, so that fitting and predicting add no further internal references), and a network whose count differs, or whose
-Keras functions or optimizer were replaced (e.g. by a user's ``compile``),
-is never reused. Pickling, ``copy.deepcopy`` and loading from a file always
-give a new, unpooled network, so they never share one.
+state, so that fitting and predicting add no further internal references),
+and a network whose count differs, or whose Keras functions or optimizer
+were replaced (e.g. by a user's ``compile``), is never reused. Pickling,
+``copy.deepcopy`` and loading from a file always give a new, unpooled
+network, so they never share one.
 
 Reproducibility
 ---------------
