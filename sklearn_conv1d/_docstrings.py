@@ -61,10 +61,11 @@ SHARED_PARAMETERS = """\
     batch_size : int, default=32
         Number of sequences per gradient step (and per predict batch).
     steps_per_execution : int, default=1
-        Gradient steps run per call into the compiled training function
-        (Keras's ``compile(steps_per_execution=...)``). Larger values cut the
-        per-step Python overhead, which dominates small batches on a GPU; on
-        a CPU 1 is as fast. JAX and TensorFlow only. See "Running on a GPU".
+        Gradient steps per call into Keras's compiled training function
+        (Keras's ``compile(steps_per_execution=...)``), where Keras's
+        ``Model.fit`` trains: only when a callback acts on batches (see
+        ``callbacks``). Otherwise every epoch already runs as one compiled
+        call, and this has no effect. JAX and TensorFlow only.
     early_stopping : bool, default=False
         Stop training when the validation loss has not improved by ``tol``
         for ``n_iter_no_change`` epochs, and restore the weights of the best
@@ -113,7 +114,11 @@ SHARED_PARAMETERS = """\
         Keras callbacks used during fit, e.g.
         ``[keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=5)]``
         to lower the learning rate when the loss stalls. Each fit uses
-        copies, so the objects passed are never modified.
+        copies, so the objects passed are never modified. Their epoch hooks
+        run between compiled epochs; a callback that acts on batches (it
+        overrides ``on_train_batch_end``, say, or is ``TerminateOnNaN``)
+        makes Keras's ``Model.fit`` train instead, on the same batches but
+        several times slower on small data (see "Training").
     warm_start : bool, default=False
         When True, ``fit`` continues training the current network (weights and
         optimizer state) for ``epochs`` more epochs instead of building a new
