@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 from . import _backend  # noqa: F401
 from ._architectures import ARCHITECTURES, architecture_grid
 from ._classifier import Conv1DClassifier
+from ._inspection import class_activation_map
 from ._onnx import to_onnx
 from ._regressor import Conv1DRegressor
 from ._saving import InconsistentVersionWarning, load, save
@@ -32,6 +33,7 @@ __all__ = [
     "SKOPS_TRUSTED_TYPES",
     "__version__",
     "architecture_grid",
+    "class_activation_map",
     "load",
     "save",
     "to_onnx",

@@ -16,6 +16,7 @@ batches Keras trains on (see ``_batches``) and the tags.
 
 import copy
 from collections import defaultdict
+from functools import partial
 from numbers import Integral, Real
 
 import keras
@@ -23,13 +24,24 @@ import numpy as np
 from scikeras.utils import metric_name
 from scikeras.wrappers import BaseWrapper
 from scipy.sparse import issparse
-from sklearn.base import BaseEstimator, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
 
+from ._anatomy import embed, embedding_width
 from ._backend import backend
 from ._model_pool import POOL, predict_array
 from ._network import (
@@ -90,7 +102,7 @@ OPTIMIZERS = frozenset(
 )
 
 
-class Conv1DBase(BaseEstimator):
+class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimator):
     """Parameters, validation and fit/predict plumbing of the 1D CNN estimators.
 
     Not for direct use: subclasses supply the task-specific parts
@@ -594,7 +606,7 @@ class Conv1DBase(BaseEstimator):
         return tags
 
     # -- performance: network pool and fast predict (see _model_pool) ----------
-    def _predict_raw(self, X, **kwargs):
+    def _predict_raw(self, X, network=None, **kwargs):
         """Raw network outputs for ``X``: ``Model.predict`` without its set-up cost.
 
         The compiled function ``Model.predict`` uses, called directly on
@@ -606,12 +618,15 @@ class Conv1DBase(BaseEstimator):
         is read at (see ``length_groups``), so that each row's prediction
         still depends on that row alone. An array must have the fit length,
         as scikit-learn expects, unless ``sequence_length`` is set.
+        ``network(X, batch_size)``, given, replaces ``_predict_network`` on
+        the validated arrays (``transform``, class activation maps).
         """
         if not self.initialized_:
             raise NotFittedError(
                 "Estimator needs to be fit before `predict` can be called"
             )
         batch_size = kwargs.get("batch_size", self.batch_size)
+        network = self._predict_network if network is None else network
         fit_length = self.input_shape_[0]
         if self.global_pooling is not None:
             if self.sequence_length is not None:
@@ -622,18 +637,18 @@ class Conv1DBase(BaseEstimator):
                     # Checked whole first, so that errors name X's own indices.
                     with explain_input_errors():
                         stack_sequences(X, self.data_format)
-                    return self._predict_groups(groups, batch_size)
+                    return self._predict_groups(groups, batch_size, network)
         X, _ = self._validate_data(X=X, y=None)
-        return self._predict_network(X, batch_size)
+        return network(X, batch_size)
 
-    def _predict_groups(self, groups, batch_size):
+    def _predict_groups(self, groups, batch_size, network):
         outputs = None
         for length, indices, sequences in groups:
             if length == self.input_shape_[0]:
                 X, _ = self._validate_data(X=sequences, y=None)
             else:
                 X = self._validate_longer(sequences, length)
-            out = self._predict_network(X, batch_size)
+            out = network(X, batch_size)
             if outputs is None:
                 n_rows = sum(len(group[1]) for group in groups)
                 outputs = np.empty((n_rows, *out.shape[1:]), dtype=out.dtype)
@@ -650,6 +665,58 @@ class Conv1DBase(BaseEstimator):
                 callbacks=self._predict_callbacks,
             )
         return predict_array(self.model_, X, batch_size)
+
+    # -- transform: the network as a feature extractor (see _anatomy) -----------
+    def transform(self, X):
+        """Return the embedding of each sequence: what the output layer reads.
+
+        The features the fitted network computes just before its output
+        layer (for the default network, its ``Dense(100)`` layer; for a
+        global-pooling network without dense layers, the pooled channels),
+        in inference mode. So the network serves as a feature extractor in a
+        pipeline: ``make_pipeline(Conv1DClassifier(), LogisticRegression())``
+        trains the network in ``fit_transform`` and the final step on its
+        embeddings. ``X`` is validated as in ``predict``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or \
+                (n_samples, n_timesteps, n_channels)
+            Sequences, in the layout used in fit.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features_out)
+            The embeddings, float64; their names are
+            ``get_feature_names_out()``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklearn_conv1d import Conv1DClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.randn(40, 16)
+        >>> y = np.where(X[:, :8].sum(axis=1) > 0, "up", "down")
+        >>> clf = Conv1DClassifier(epochs=5, random_state=0).fit(X, y)
+        >>> clf.transform(X[:3]).shape  # the default network's Dense(100)
+        (3, 100)
+        >>> clf.get_feature_names_out()[:2]
+        array(['conv1dclassifier0', 'conv1dclassifier1'], dtype=object)
+        >>> pipe = make_pipeline(
+        ...     Conv1DClassifier(epochs=5, random_state=0), LogisticRegression()
+        ... )
+        >>> pipe.fit(X, y).predict(X[:3]).shape
+        (3,)
+        """
+        check_is_fitted(self)
+        return self._predict_raw(X, network=partial(embed, self.model_))
+
+    @property
+    def _n_features_out(self):
+        """Number of features ``transform`` returns (``get_feature_names_out``)."""
+        return embedding_width(self.model_)
 
 
 def network_key(*parts):

@@ -3,6 +3,10 @@
 import pytest
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.estimator_checks import (
+    check_global_output_transform_pandas,
+    check_set_output_transform,
+    check_transformer_get_feature_names_out,
+    check_transformer_get_feature_names_out_pandas,
     estimator_checks_generator,
     parametrize_with_checks,
 )
@@ -43,3 +47,19 @@ def test_runs_at_least_as_many_checks_as_mlp(ours, mlp):
         return sum(1 for _ in estimator_checks_generator(estimator, mark="skip"))
 
     assert count(ours) >= count(mlp)
+
+
+# Checks of the transformer API (feature names, set_output) that scikit-learn
+# runs on its own transformers but parametrize_with_checks does not yield.
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_transformer_get_feature_names_out,
+        check_transformer_get_feature_names_out_pandas,
+        check_set_output_transform,
+        check_global_output_transform_pandas,
+    ],
+)
+@pytest.mark.parametrize("estimator", [Conv1DClassifier(), Conv1DRegressor()])
+def test_transformer_output_api(estimator, check):
+    check(type(estimator).__name__, estimator)
