@@ -34,7 +34,8 @@ import time
 import keras
 import numpy as np
 from _bench_utils import RECIPE, Report
-from bench_accuracy import BUDGET, SELECTION, load, recipe_classifier
+from _datasets import load
+from bench_accuracy import TimeBudget
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
 
@@ -42,6 +43,21 @@ COMMAND = "python benchmarks/choose_pooling.py"
 NETWORKS = ("fcn", "resnet", "lite")
 LENGTHS = (150, 500, 1500)
 SEEDS = (0,)
+SELECTION = ("GunPoint", "ItalyPowerDemand", "JapaneseVowels")
+BUDGET = 30.0  # seconds per recipe fit
+
+
+def recipe_classifier(params, data, seed):
+    """The network of ``params`` with the long-budget recipe of this choice."""
+    callbacks = [
+        keras.callbacks.EarlyStopping(
+            monitor="loss", patience=100, restore_best_weights=True
+        ),
+        TimeBudget(BUDGET),
+    ]
+    return Conv1DClassifier(
+        **{**params, **RECIPE}, **data.params, callbacks=callbacks, random_state=seed
+    )
 
 
 #: Wall time of every epoch of the latest fit. A module global, not an
@@ -74,10 +90,12 @@ def seconds_per_epoch(params, n_timesteps):
     X = rng.normal(size=(100, n_timesteps)).astype(np.float32)
     y = np.arange(100) % 10
     Conv1DClassifier(
-        **params,
-        normalize=RECIPE["normalize"],
-        batch_size=RECIPE["batch_size"],
-        epochs=5,
+        **{
+            **params,
+            "normalize": RECIPE["normalize"],
+            "batch_size": RECIPE["batch_size"],
+            "epochs": 5,
+        },
         callbacks=[EpochTimes()],
         random_state=0,
     ).fit(X, y)
@@ -98,13 +116,12 @@ def main():
     means = {}
     for dataset in SELECTION:
         data = load(dataset)
-        (X_train, _, y_train), (X_test, _, y_test) = data["train"], data["test"]
         for label, params in variants():
             accs, epochs = [], []
             for seed in SEEDS:
-                clf = recipe_classifier(params, dataset, BUDGET, seed)
-                clf.fit(X_train, y_train)
-                accs.append(float(np.mean(clf.predict(X_test) == y_test)))
+                clf = recipe_classifier(params, data, seed)
+                clf.fit(data.X_train, data.y_train)
+                accs.append(float(np.mean(clf.predict(data.X_test) == data.y_test)))
                 epochs.append(clf.n_iter_)
             means.setdefault(label, []).append(statistics.median(accs))
             say(

@@ -23,12 +23,13 @@ import statistics
 import time
 
 from _bench_utils import Report
-from bench_accuracy import SEEDS, layout, load
+from _datasets import load
 
 from sklearn_conv1d import Conv1DClassifier
 
 COMMAND = "python benchmarks/diagnose_defaults.py"
 DATASET = "BasicMotions"
+SEEDS = (0, 1, 2)
 
 #: (label, parameters changed from the defaults, changes the network?)
 VARIANTS = (
@@ -46,12 +47,17 @@ VARIANTS = (
 def main():
     say = Report("diagnose_defaults", COMMAND)
     data = load(DATASET)
-    (X_train, _, y_train), (X_test, _, y_test) = data["train"], data["test"]
+    X_train, y_train, X_test, y_test = (
+        data.X_train,
+        data.y_train,
+        data.X_test,
+        data.y_test,
+    )
     say(f"{DATASET}: the seed network, seeds {SEEDS}; test accuracy, median [min, max]")
     for label, params, network in VARIANTS:
         accs, times = [], []
         for seed in SEEDS:
-            clf = Conv1DClassifier(**params, **layout(DATASET), random_state=seed)
+            clf = Conv1DClassifier(**params, **data.params, random_state=seed)
             start = time.perf_counter()
             clf.fit(X_train, y_train)
             times.append(time.perf_counter() - start)
