@@ -220,3 +220,24 @@ def test_seeded_fits_are_bitwise_identical_in_threads(count_compiled_epochs):
     assert len(count_compiled_epochs) == 4 * FAST["epochs"]
     for seed in (0, 1):
         np.testing.assert_array_equal(results[seed], expected[seed])
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX only")
+def test_jax_accelerator_scan_trains_like_the_per_batch_calls(monkeypatch):
+    from sklearn_conv1d._model_pool import POOL
+    from sklearn_conv1d._training import _jax
+
+    X, y = make_sequences(n_samples=30)  # 3 full batches of 8 and one of 6
+    per_batch = Conv1DClassifier(**FAST).fit(X, y)
+    # On an accelerator the full batches run in one lax.scan: force it here,
+    # on a new network (the pooled ones have their runner already).
+    monkeypatch.setattr(_jax.jax, "default_backend", lambda: "gpu")
+    monkeypatch.setattr(POOL, "enabled", False)
+    scanned = Conv1DClassifier(**FAST).fit(X, y)
+    assert scanned.model_._sklearn_conv1d_runner._train._use_scan
+    np.testing.assert_allclose(
+        scanned.history_["loss"], per_batch.history_["loss"], rtol=1e-4
+    )
+    np.testing.assert_allclose(
+        scanned.predict_proba(X), per_batch.predict_proba(X), rtol=1e-4, atol=1e-5
+    )

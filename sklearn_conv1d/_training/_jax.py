@@ -2,11 +2,18 @@
 
 The data is placed on the device once per fit. An epoch reads the network's
 state (weights, optimizer and metric variables) once, runs Keras's own
-stateless ``train_step`` over every full batch in one jitted ``lax.scan``,
-gathering each batch by the epoch's order, then the smaller last batch, if
-any, in one more jitted call, and writes the state back: callbacks see (and
-may change) the variables between epochs, as with ``Model.fit``. A reused
-network is traced again only for a new number of samples.
+stateless ``train_step`` over every full batch, gathering each batch by the
+epoch's order, then the smaller last batch, if any, and writes the state
+back: callbacks see (and may change) the variables between epochs, as with
+``Model.fit``.
+
+On an accelerator the full batches run in one jitted ``lax.scan`` and the
+last batch in one more call: per-step dispatch is what costs there. On the
+CPU, XLA runs the same steps 2.5 times slower inside a ``scan`` (or an
+unrolled one) than as separate calls of the jitted step (500 x 140 series,
+default network, batch 32, 2 cores: 10-11 s against 3.9 s for 20 epochs), so
+there each batch is one call of the jitted step, on the resident data.
+A reused network is traced again only for a new number of samples.
 """
 
 import jax
@@ -51,16 +58,22 @@ class EpochRunner:
 class _Batched:
     """A stateless Keras step run over the batches of ``rows``, compiled.
 
-    ``step(state, batch)`` returns ``(logs, state)``. The full batches run in
-    one jitted ``lax.scan``; a smaller last batch in one jitted call.
+    ``step(state, batch)`` returns ``(logs, state)``. On an accelerator the
+    full batches run in one jitted ``lax.scan`` and a smaller last batch in
+    one jitted call; on the CPU every batch is one jitted call.
     """
 
     def __init__(self, step):
         self.step = step
         self._scan = jax.jit(self._run_scan)
         self._one = jax.jit(self._run_one)
+        self._use_scan = jax.default_backend() != "cpu"
 
     def __call__(self, state, data, rows, batch_size):
+        if not self._use_scan:
+            for start in range(0, len(rows), batch_size):
+                state = self._one(state, data, rows[start : start + batch_size])
+            return state
         n_full = len(rows) // batch_size
         if n_full:
             full = rows[: n_full * batch_size].reshape(n_full, batch_size)
