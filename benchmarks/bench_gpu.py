@@ -12,8 +12,10 @@ classes, trained with each batch size of ``--batch-sizes`` by:
   shuffles on the device and runs every step in a ``lax.scan``; the
   reference for what the hardware can do;
 - raw Keras: ``build_network`` + ``compile`` + ``fit(shuffle=True)``;
-- the estimator, ``Conv1DClassifier.fit``, with each ``steps_per_execution``
-  of ``--steps-per-execution`` (only 1 on PyTorch).
+- the estimator, ``Conv1DClassifier.fit``, as shipped (compiled epochs), and
+  through Keras's ``Model.fit`` (forced by a callback acting on batches) with
+  each ``steps_per_execution`` of ``--steps-per-execution`` (only 1 on
+  PyTorch).
 
 Training speed is samples per second over the steady epochs: ``--epochs``
 timed epochs after one untimed warm-up epoch (compilation), the median epoch
@@ -138,14 +140,23 @@ def keras_rate(X, y, batch_size, epochs):
     return steady_rate(run, len(X))
 
 
-def estimator_rate(X, y, batch_size, epochs, steps_per_execution):
+def estimator_rate(X, y, batch_size, epochs, steps_per_execution=None):
+    """The estimator's rate: compiled epochs, or with ``steps_per_execution``
+    through Keras's ``Model.fit`` (a callback acting on batches forces it)."""
+    import keras
+
     from sklearn_conv1d import Conv1DClassifier
 
+    callbacks = [epoch_timer()]
+    if steps_per_execution is not None:
+        callbacks.append(
+            keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
+        )
     clf = Conv1DClassifier(
         epochs=epochs + 1,
         batch_size=batch_size,
-        steps_per_execution=steps_per_execution,
-        callbacks=[epoch_timer()],
+        steps_per_execution=steps_per_execution or 1,
+        callbacks=callbacks,
         random_state=0,
     )
     return steady_rate(lambda: clf.fit(X, y), len(X)), clf
@@ -287,8 +298,10 @@ def main(argv=None):
             )
         rates[f"raw Keras fit ({backend})"] = keras_rate(X, y, batch_size, args.epochs)
         for spe in steps:
-            rate, clf = estimator_rate(X, y, batch_size, args.epochs, spe)
-            rates[f"estimator, steps_per_execution={spe}"] = rate
+            rate, _ = estimator_rate(X, y, batch_size, args.epochs, spe)
+            rates[f"estimator via Model.fit, spe={spe}"] = rate
+        rate, clf = estimator_rate(X, y, batch_size, args.epochs)
+        rates["estimator (compiled epochs)"] = rate
         reference = next(iter(rates.values()))
         for name, rate in rates.items():
             report(f"{name:40s} {batch_size:6d} {rate:10.0f} {rate / reference:6.2f}x")
