@@ -91,10 +91,18 @@ sphinx_gallery_conf = {
 # fails the build under -W.
 intersphinx_mapping = {}
 SKLEARN = "https://scikit-learn.org/stable/"
+SET_OUTPUT_EXAMPLE = "auto_examples/miscellaneous/plot_set_output.html"
 SKLEARN_LABELS = {
     ("ref", "accuracy_score"): "modules/model_evaluation.html#accuracy-score",
     ("ref", "r2_score"): "modules/model_evaluation.html#r2-score",
     ("ref", "metadata_routing"): "metadata_routing.html",
+    # set_output, inherited from TransformerMixin: its user guide and example
+    # (the example's page stands for both: it shows the whole API).
+    ("ref", "df_output_transform"): SET_OUTPUT_EXAMPLE,
+    (
+        "ref",
+        "sphx_glr_auto_examples_miscellaneous_plot_set_output.py",
+    ): SET_OUTPUT_EXAMPLE,
     ("term", "meta-estimator"): "glossary.html#term-meta-estimator",
 }
 

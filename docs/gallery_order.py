@@ -8,6 +8,7 @@ ORDER = [
     "plot_early_stopping.py",
     "plot_multichannel_unequal.py",
     "plot_regression.py",
+    "plot_class_activation_maps.py",
     "plot_seed_ensemble.py",
     "plot_mlflow_onnx.py",
 ]

@@ -19,9 +19,9 @@ Three methods weigh the channels of the network's last feature map ``A``
   map at each position, ``sum_k dy/dA_k(t) A_k(t)``. Grad-CAM's average
   drops where a ``Flatten`` head looks (its weights differ per position):
   on the seed network, with the class signal in a known fifth of the
-  series, Grad-CAM put 0.49 of its mass there and HiResCAM 0.74 (see
-  tests/test_inspection.py). On a global-average network all three agree
-  up to scale.
+  series, Grad-CAM put 0.46-0.65 of its mass there and HiResCAM 0.72-0.90
+  on the three backends (tests/test_inspection.py; docs/inspection.rst).
+  On a global-average network all three agree up to scale.
 
 Negative evidence is cut (ReLU, as in the papers), and each position's value
 is placed at the centre of the input window it reads and linearly

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from sequence_data import make_sequences
 from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -341,6 +342,15 @@ def test_pipeline_with_the_network_as_feature_extractor(test_set):
     assert pipe[:-1].get_feature_names_out().shape == (100,)
     reg = make_pipeline(Conv1DRegressor(**TINY), Ridge()).fit(X, y.astype(float))
     assert reg.predict(X_test).shape == (100,)
+
+
+def test_a_frozen_fitted_network_is_not_trained_again(multichannel):
+    clf, X, labels = multichannel
+    weights = [w.copy() for w in clf.model_.get_weights()]
+    pipe = make_pipeline(FrozenEstimator(clf), LogisticRegression()).fit(X, labels)
+    assert pipe.predict(X).shape == (40,)
+    for before, after in zip(weights, clf.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
 
 
 def test_grid_search_over_a_feature_extracting_pipeline():
