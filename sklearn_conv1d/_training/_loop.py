@@ -70,20 +70,49 @@ def train(
     keras.callbacks.History
     """
     callbacks = [*callbacks, NonFiniteLossStop()]
-    if needs_keras_fit(callbacks) is not None:
-        batches, steps = keras_data(data, batch_size, seed, epoch=order_epoch)
-        if validation is not None:
-            validation, _ = keras_data(validation, batch_size)
-        return model.fit(
-            batches,
-            steps_per_epoch=steps,
-            validation_data=validation,
-            epochs=epochs,
-            initial_epoch=initial_epoch,
-            shuffle=False,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
+    fit = _keras_fit if needs_keras_fit(callbacks) is not None else _compiled_fit
+    return fit(
+        model,
+        data,
+        batch_size=batch_size,
+        seed=seed,
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+        order_epoch=order_epoch,
+        validation=validation,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+
+
+def _keras_fit(model, data, *, batch_size, seed, order_epoch, validation, **kwargs):
+    """Keras's ``Model.fit`` on our batches: every hook of every callback runs."""
+    batches, steps = keras_data(data, batch_size, seed, epoch=order_epoch)
+    if validation is not None:
+        validation, _ = keras_data(validation, batch_size)
+    return model.fit(
+        batches,
+        steps_per_epoch=steps,
+        validation_data=validation,
+        shuffle=False,
+        **kwargs,
+    )
+
+
+def _compiled_fit(
+    model,
+    data,
+    *,
+    batch_size,
+    seed,
+    epochs,
+    initial_epoch,
+    order_epoch,
+    validation,
+    callbacks,
+    verbose,
+):
+    """``Model.fit``'s epoch loop around the backend's compiled epochs."""
     n_samples = len(data[0])
     callbacks = keras.callbacks.CallbackList(
         callbacks,
