@@ -78,8 +78,9 @@ def class_activation_map(estimator, X, *, target=None, method="auto"):
         unequal-length sequences is padded as in ``predict``.
     target : label or int, default=None
         What to explain. For a classifier, one of ``classes_`` (a label,
-        not an index); None explains each sequence's predicted class. For a
-        regressor, the index of the output; None for a single output.
+        not an index); None explains each sequence's predicted class (for
+        multilabel ``y``, its most probable label). For a regressor, the
+        index of the output; None for a single output.
     method : {"auto", "cam", "grad-cam", "hirescam"}, default="auto"
         ``"cam"``: Zhou et al. (2016), for a network whose last feature map
         is averaged over time straight into the output layer (e.g.

@@ -28,6 +28,8 @@ from sklearn_conv1d import (
     load,
     save,
 )
+from sklearn_conv1d._anatomy import feature_maps
+from sklearn_conv1d._network import build_network
 
 #: The class signal lies in these timesteps of 100, and nowhere else.
 WINDOW = slice(40, 60)
@@ -216,6 +218,16 @@ def test_regressor_relevance_by_output_index():
         class_activation_map(both, X[:5], target=2)
 
 
+def test_multilabel_relevance_by_label_index():
+    X, y = make_sequences(n_samples=40, n_timesteps=24)
+    Y = np.column_stack([y, X[:, :8].sum(axis=1) > 0]).astype(int)
+    clf = Conv1DClassifier(**TINY).fit(X, Y)
+    assert class_activation_map(clf, X[:5], target=1).shape == (5, 24)
+    assert class_activation_map(clf, X[:5]).shape == (5, 24)
+    with pytest.raises(ValueError, match=r"classes_=\[0, 1\]"):
+        class_activation_map(clf, X[:5], target=2)
+
+
 def test_explaining_in_threads_equals_explaining_in_turn(window_fits, test_set):
     X, _ = test_set
     clf = window_fits["seed"]
@@ -248,6 +260,52 @@ def test_explaining_and_embedding_leave_the_network_as_it_was(multichannel):
     assert [len(layer._inbound_nodes) for layer in model.layers] == nodes
     for before, after in zip(weights, model.get_weights(), strict=True):
         np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("padding", ["same", "valid", "causal"])
+@pytest.mark.parametrize("pool_size", [2, 3])
+def test_positions_map_to_the_centres_of_the_windows_they_read(padding, pool_size):
+    """Each feature-map position sits at the centre of the timesteps it reads.
+
+    Found by perturbing one timestep at a time in a random (untrained)
+    network: a position reads the timesteps whose change changes it.
+    """
+    n_timesteps = 41  # no pool divides it: "same" pooling pads
+    model = build_network(
+        (n_timesteps, 1),
+        2,
+        "softmax",
+        0,
+        **{
+            **ARCHITECTURES["seed"],
+            "filters": (8, 8),
+            "kernel_size": (4, 3),
+            "dilation_rate": (1, 2),
+            "padding": padding,
+            "pool_size": pool_size,
+        },
+        batch_norm_momentum=0.9,
+        activation="linear",
+        dropout=0.0,
+    )
+    maps = feature_maps(model, "network")
+    base = np.zeros((1, n_timesteps, 1), np.float32)
+    reference = keras.ops.convert_to_numpy(maps.features(base)[0])[0]
+    reads = np.zeros((reference.shape[0], n_timesteps), bool)
+    for t in range(n_timesteps):
+        for sign in (1, -1):
+            x = base.copy()
+            x[0, t, 0] = 1000 * sign
+            changed = keras.ops.convert_to_numpy(maps.features(x)[0])[0] != reference
+            reads[:, t] |= changed.any(axis=1)
+    centres = maps.centres(n_timesteps, reference.shape[0])
+    # Where a window reaches into the padding, the timesteps it reads are cut.
+    inside = [p for p in range(len(reads)) if 0 < reads[p].argmax()]
+    inside = [p for p in inside if reads[p][::-1].argmax() > 0]
+    assert len(inside) >= len(reads) // 2
+    for p in inside:
+        first, last = np.flatnonzero(reads[p])[[0, -1]]
+        assert centres[p] == pytest.approx((first + last) / 2), p
 
 
 # -- bad input -------------------------------------------------------------------
