@@ -1,9 +1,11 @@
 """Helpers shared by the performance benchmarks (not a benchmark itself)."""
 
+import importlib.util
 import os
 import platform
 import resource
 import statistics
+import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -24,6 +26,36 @@ FCN_STYLE = dict(
 #: epoch_time_by_backend): per-series z-normalisation, batch 16, up to 2000
 #: epochs, learning rate halved after 50 epochs without progress.
 RECIPE = dict(normalize="series", batch_size=16, epochs=2000, reduce_lr_patience=50)
+
+
+#: The Keras backends the per-backend benchmarks measure, in this order.
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def add_python_option(parser):
+    """Add ``--python BACKEND=INTERPRETER`` (repeatable) to an argument parser."""
+    parser.add_argument(
+        "--python",
+        action="append",
+        default=[],
+        metavar="BACKEND=INTERPRETER",
+        help="the Python to run BACKEND with (repeatable)",
+    )
+
+
+def backend_pythons(args):
+    """``{backend: interpreter}`` from ``args.python``.
+
+    Default: this interpreter for every backend it can import.
+    """
+    pythons = dict(item.split("=", 1) for item in args.python)
+    if not pythons:
+        pythons = {
+            name: sys.executable
+            for name in BACKENDS
+            if importlib.util.find_spec(name) is not None
+        }
+    return pythons
 
 
 def backend_version():

@@ -30,16 +30,13 @@ aeon's bundled copy) with the default network:
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 import time
 
-from _bench_utils import RESULTS, median
-
-BACKENDS = ("tensorflow", "jax", "torch")
+from _bench_utils import RESULTS, add_python_option, backend_pythons, median
 
 # Runs in the backend's own process; prints one JSON line of timings.
 CHILD = r"""
@@ -90,24 +87,11 @@ print(json.dumps(dict(
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--python",
-        action="append",
-        default=[],
-        metavar="BACKEND=INTERPRETER",
-        help="the Python to run BACKEND with (repeatable)",
-    )
+    add_python_option(parser)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    pythons = dict(item.split("=", 1) for item in args.python)
-    if not pythons:
-        pythons = {
-            name: sys.executable
-            for name in BACKENDS
-            if importlib.util.find_spec(name) is not None
-        }
-    return pythons, args
+    return backend_pythons(args), args
 
 
 def run(backend, python, quick):
