@@ -11,17 +11,17 @@ state reset, keeps memory flat and skips the tracing.
 
 Correctness
 -----------
-A pooled network is handed out again only when nothing outside the pool
-holds it any more: no estimator (its ``model_``), no shallow copy of one, no
-user variable. This is checked exactly, with the network's reference count:
-the pool records the count the network has when only the pool and Keras's own
+A pooled network is handed out again only when nothing outside the pool holds
+it any more: no estimator (its ``model_``), no shallow copy of one, no user
+variable. This is checked exactly, with the network's reference count: the
+pool records the count the network has when only the pool and Keras's own
 internal references hold it (after building its train, test and predict
-functions, its compiled-epoch runner (see ``_training``) and its optimizer
-state, so that fitting and predicting add no further internal references),
-and a network whose count differs, or whose Keras functions or optimizer
-were replaced (e.g. by a user's ``compile``), is never reused. Pickling,
-``copy.deepcopy`` and loading from a file always give a new, unpooled
-network, so they never share one.
+functions, its compiled-epoch runner (see ``_training``), its fast predict
+function (see ``_predict``) and its optimizer state, so that fitting and
+predicting add no further internal references), and a network whose count
+differs, or whose Keras functions or optimizer were replaced (e.g. by a user's
+``compile``), is never reused. Pickling, ``copy.deepcopy`` and loading from a
+file always give a new, unpooled network, so they never share one.
 
 Reproducibility
 ---------------
@@ -36,11 +36,13 @@ on a reused network is bitwise identical to one on a new network.
 
 Fast predict
 ------------
-:func:`predict_array` predicts in blocks of exactly ``batch_size`` rows (the
-last one zero-padded) with the network's own compiled predict function, which
-is what ``Model.predict`` does minus its per-call set-up (data adapter,
-iterator, callbacks): ~1-2 ms instead of ~50-100 ms for one row, and a row's
-prediction does not depend on the other rows of the call.
+:func:`predict_array` runs the network's own compiled forward pass (see
+``_predict``) on blocks of exactly ``batch_size`` rows, the last one
+zero-padded (one or two rows in a block of two, where checked to give the
+same bits): what ``Model.predict`` computes, minus its per-call set-up (data
+adapter, iterator, callbacks) and without retracing; a row's prediction does
+not depend on the other rows of the call. Its function is made in
+:func:`_prepare`, before the reference count is recorded.
 """
 
 import sys
@@ -50,6 +52,7 @@ from collections import OrderedDict
 import keras
 import numpy as np
 
+from ._predict import predictor
 from ._training import epoch_runner
 
 #: At most this many networks are kept per architecture, and in all.
@@ -204,6 +207,7 @@ def _prepare(slot):
     model.make_test_function()
     model.make_predict_function()
     epoch_runner(model)
+    predictor(model)
     optimizer = model.optimizer
     optimizer.build(model.trainable_variables)
     slot.optimizer = optimizer
@@ -238,27 +242,21 @@ def _reset(slot, fresh):
     for var, value in zip(slot.optimizer.variables, slot.optimizer_init, strict=True):
         var.assign(value)
     model.stop_training = False
+    predictor(model).forget()
 
 
 def predict_array(model, X, batch_size):
     """Predict ``X`` in blocks of exactly ``batch_size`` rows, without set-up cost.
 
-    Runs the network's compiled predict function on each block; the last block
-    is zero-padded to ``batch_size`` rows and the padding's outputs dropped.
-    Every row thus goes through the network in a batch of one shape, so its
-    prediction does not depend on how many or which rows come with it (oneDNN
-    picks its kernels by shape, and a 1-row and a 20-row call can differ in the
-    last bit), and one traced predict function serves every call.
+    The last block is zero-padded to ``batch_size`` rows and the padding's
+    outputs dropped. Every row thus goes through the network in a batch of one
+    shape, so its prediction does not depend on how many or which rows come
+    with it (the kernels are picked by shape: a 1-row and a 2-row batch can
+    differ in the last bit). A call of one or two rows runs in a block of two
+    rows instead where that is checked to give the same bits. See
+    ``_predict``.
     """
-    n = len(X)
-    outputs = []
-    for start in range(0, n, batch_size):
-        block = X[start : start + batch_size]
-        if len(block) < batch_size:
-            padding = np.zeros((batch_size - len(block), *X.shape[1:]), X.dtype)
-            block = np.concatenate([block, padding])
-        outputs.append(np.asarray(model.predict_on_batch(block)))
-    return np.concatenate(outputs)[:n]
+    return predictor(model)(X, batch_size)
 
 
 #: The process-wide pool used by the estimators.

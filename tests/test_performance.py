@@ -6,6 +6,7 @@ a generous bound on memory growth.
 
 import copy
 import gc
+import logging
 import os
 import pickle
 import threading
@@ -14,9 +15,11 @@ import time
 import numpy as np
 import pytest
 
-from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor, _model_pool
+from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor, _model_pool, _predict
+from sklearn_conv1d._backend import backend
 from sklearn_conv1d._model_pool import POOL
 from sklearn_conv1d._network import HYPERPARAMETERS
+from sklearn_conv1d._predict import predictor
 
 SMALL = dict(filters=4, dense_units=8, epochs=2, random_state=0)
 
@@ -29,6 +32,26 @@ def make_data(n_samples=40, n_timesteps=16, seed=0):
         n_samples, n_timesteps
     )
     return X.astype(np.float32), y
+
+
+def run_in_threads(function, n_threads):
+    """Run ``function`` in ``n_threads`` threads at once; return their errors."""
+    errors = []
+    start = threading.Barrier(n_threads)
+
+    def run():
+        try:
+            start.wait()
+            function()
+        except Exception as exc:  # pragma: no cover - returned
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 @pytest.fixture
@@ -106,23 +129,13 @@ def test_threads_never_share_a_network_even_with_a_slow_reset(pool_on, monkeypat
     params = dict(SMALL, epochs=1)
     for _ in range(4):  # free networks in the pool for the threads to race for
         Conv1DClassifier(**params).fit(X, y)
-    fitted, errors = [], []
-    start = threading.Barrier(8)
+    fitted = []
 
     def fit_several():
-        try:
-            start.wait()
-            for _ in range(3):
-                fitted.append(Conv1DClassifier(**params).fit(X, y))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        for _ in range(3):
+            fitted.append(Conv1DClassifier(**params).fit(X, y))
 
-    threads = [threading.Thread(target=fit_several) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert run_in_threads(fit_several, 8) == []
     assert len(fitted) == 24
     assert len({id(clf.model_) for clf in fitted}) == 24  # all alive, none shared
 
@@ -212,3 +225,142 @@ def test_memory_stays_flat_across_fits(pool_on):
     # A new network per fit costs ~7-12 MB that is never given back.
     assert pool_on.n_built - built <= 1
     assert rss_mb() - start < 60
+
+
+# -- fast predict: blocks, small calls, retracing (see _predict) ----------------
+def ragged_series(n_samples, shortest, longest, seed):
+    rng = np.random.RandomState(seed)
+    lengths = rng.randint(shortest, longest + 1, size=n_samples)
+    return [rng.randn(n).astype(np.float32) for n in lengths]
+
+
+GLOBAL = dict(
+    global_pooling="avg", padding="same", pool_size=None, dense_units=(), epochs=2
+)
+
+
+class _RetracingLog(logging.Handler):
+    """TensorFlow's "triggered tf.function retracing" warnings, while attached."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def emit(self, record):
+        if "retracing" in record.getMessage():
+            self.messages.append(record.getMessage())
+
+    def __enter__(self):
+        logging.getLogger("tensorflow").addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("tensorflow").removeHandler(self)
+
+
+def test_predicting_many_lengths_traces_once_and_matches_keras():
+    # Global-pooling networks of several fit lengths, each predicting
+    # sequences of many lengths, longer ones included: Keras's own predict
+    # function made TensorFlow warn about retracing here.
+    for seed in range(6):
+        X = ragged_series(20, 10, 30 + seed, seed)
+        clf = Conv1DClassifier(**GLOBAL, random_state=seed).fit(X, np.arange(20) % 2)
+        test = ragged_series(6, 5, 80, 100 + seed)
+        with _RetracingLog() as log:
+            proba = clf.predict_proba(test)
+            for x in test[:3]:  # one at a time, twice: small blocks at each length
+                clf.predict([x])
+                clf.predict([x])
+        assert log.messages == []
+        network = predictor(clf.model_)
+        if backend() == "tensorflow":
+            assert network._one.experimental_get_tracing_count() == 1
+            assert network._many.experimental_get_tracing_count() == 1
+        fit_length = clf.input_shape_[0]
+        for x, row in zip(test, proba, strict=True):
+            padded = np.zeros((1, max(len(x), fit_length), 1), np.float32)
+            padded[0, : len(x), 0] = x
+            expected = clf.model_.predict(padded, verbose=0)[0]
+            np.testing.assert_allclose(row, expected, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        dict(filters=(4, 8), batch_norm=True, global_pooling="avg", dense_units=()),
+        dict(filters=(4, 4), residual=True, dropout=0.2, pool_size=None),
+        dict(filters=4, separable=True, global_pooling="max", batch_size=16),
+    ],
+    ids=["default", "batch_norm", "residual", "separable"],
+)
+def test_small_calls_give_bitwise_what_blocks_give(params):
+    # One or two rows run in a block of SMALL rows (once checked exact, from
+    # the second such call at a shape on), more in blocks of batch_size: the
+    # same outputs either way.
+    X, y = make_data(n_samples=45)
+    for estimator in (Conv1DClassifier, Conv1DRegressor):
+        target = y if estimator is Conv1DClassifier else X[:, 0]
+        model = estimator(**dict(SMALL, **params)).fit(X, target)
+        method = getattr(model, "predict_proba", model.predict)
+        full = method(X)
+        for i in (0, 1, 44):
+            np.testing.assert_array_equal(method(X[i : i + 1]), full[i : i + 1])
+        np.testing.assert_array_equal(method(X[3:5]), full[3:5])
+        checked = predictor(model.model_)._small_agrees
+        assert checked[(16, 1), model.batch_size] is not None
+
+
+def test_small_blocks_not_exact_fall_back_to_full_blocks(monkeypatch):
+    X, y = make_data(n_samples=40)
+    clf = Conv1DClassifier(**SMALL).fit(X, y)
+    network = predictor(clf.model_)
+    small = network._small
+    # A small block that computes a little differently must never be used.
+    monkeypatch.setattr(network, "_small", lambda x: small(x) * np.float32(1.0001))
+    network._small_agrees.clear()
+    full = clf.predict_proba(X)
+    for i in (7, 8, 9):
+        np.testing.assert_array_equal(clf.predict_proba(X[i : i + 1]), full[i : i + 1])
+    assert network._small_agrees == {((16, 1), 32): False}
+    monkeypatch.undo()
+    network._small_agrees.clear()  # the network may be pooled and reused
+
+
+def test_bulk_predict_is_the_same_in_any_number_of_calls(monkeypatch):
+    X, y = make_data(n_samples=150)
+    clf = Conv1DClassifier(**dict(SMALL, batch_size=8)).fit(X, y)
+    full = clf.predict_proba(X)
+    for blocks_per_call in (1, 2, 5):
+        monkeypatch.setattr(_predict, "BLOCKS_PER_CALL", blocks_per_call)
+        np.testing.assert_array_equal(clf.predict_proba(X), full)
+
+
+def test_predict_from_threads_equals_serial_predict():
+    X, y = make_data(n_samples=50)
+    clf = Conv1DClassifier(**SMALL).fit(X, y)
+    serial = [clf.predict_proba(rows) for rows in (X, X[:1], X[9:11])]
+    results = []
+
+    def predict():
+        for _ in range(5):
+            results.append([clf.predict_proba(rows) for rows in (X, X[:1], X[9:11])])
+
+    assert run_in_threads(predict, 4) == []
+    assert len(results) == 20
+    for result in results:
+        for got, expected in zip(result, serial, strict=True):
+            np.testing.assert_array_equal(got, expected)
+
+
+def test_the_predict_function_is_made_before_the_pool_counts_references(pool_on):
+    X, y = make_data()
+    Conv1DClassifier(**SMALL).fit(X, y)  # pooled, then released
+    clf = Conv1DClassifier(**SMALL).fit(X, y)
+    assert getattr(clf.model_, "_sklearn_conv1d_predictor", None) is not None
+    clf.predict(X[:1])
+    clf.predict(X)
+    del clf
+    reused = pool_on.n_reused
+    Conv1DClassifier(**SMALL).fit(X, y)
+    assert pool_on.n_reused == reused + 1
