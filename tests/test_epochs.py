@@ -241,3 +241,24 @@ def test_jax_accelerator_scan_trains_like_the_per_batch_calls(monkeypatch):
     np.testing.assert_allclose(
         scanned.predict_proba(X), per_batch.predict_proba(X), rtol=1e-4, atol=1e-5
     )
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow")
+def test_fitting_many_networks_prints_no_retracing_warning():
+    import logging
+
+    import tensorflow as tf
+
+    X, y = make_sequences(n_samples=30)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    tf.get_logger().addHandler(handler)
+    try:
+        for filters in range(3, 10):  # a new network, traced once, per fit
+            Conv1DClassifier(filters=filters, epochs=2, random_state=0).fit(
+                X, y, X_val=X, y_val=y
+            )
+    finally:
+        tf.get_logger().removeHandler(handler)
+    assert not [r for r in records if "retracing" in r.getMessage()]

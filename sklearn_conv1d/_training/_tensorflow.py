@@ -6,7 +6,12 @@ order and runs Keras's own ``train_step`` on it (forward, loss, gradients,
 optimizer update, metrics), the last batch smaller when the batch size does
 not divide the data. Shapes are left open (``reduce_retracing``), so one
 trace serves every fit of a reused network, whatever the number of samples.
+Each ``tf.function`` wraps a ``functools.partial``, not a function: TensorFlow
+counts the traces of all functions of one code object together, and would
+warn of "retracing" when many networks are each traced once.
 """
+
+from functools import partial
 
 import tensorflow as tf
 
@@ -16,8 +21,8 @@ class EpochRunner:
 
     def __init__(self, model):
         self.model = model
-        self._train = tf.function(self._train_epoch, reduce_retracing=True)
-        self._evaluate = tf.function(self._evaluate_all, reduce_retracing=True)
+        self._train = tf.function(partial(_train_epoch, model), reduce_retracing=True)
+        self._evaluate = tf.function(partial(_evaluate, model), reduce_retracing=True)
 
     @staticmethod
     def put(arrays):
@@ -30,13 +35,15 @@ class EpochRunner:
     def evaluate(self, data, batch_size):
         self._evaluate(data, batch_size)
 
-    def _train_epoch(self, data, order, batch_size):
-        n_samples = tf.shape(order)[0]
-        for start in tf.range(0, n_samples, batch_size):
-            rows = order[start : start + batch_size]
-            self.model.train_step(tuple(tf.gather(a, rows) for a in data))
 
-    def _evaluate_all(self, data, batch_size):
-        n_samples = tf.shape(data[0])[0]
-        for start in tf.range(0, n_samples, batch_size):
-            self.model.test_step(tuple(a[start : start + batch_size] for a in data))
+def _train_epoch(model, data, order, batch_size):
+    n_samples = tf.shape(order)[0]
+    for start in tf.range(0, n_samples, batch_size):
+        rows = order[start : start + batch_size]
+        model.train_step(tuple(tf.gather(a, rows) for a in data))
+
+
+def _evaluate(model, data, batch_size):
+    n_samples = tf.shape(data[0])[0]
+    for start in tf.range(0, n_samples, batch_size):
+        model.test_step(tuple(a[start : start + batch_size] for a in data))
