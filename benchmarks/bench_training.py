@@ -8,6 +8,10 @@ Run
     python benchmarks/bench_training.py --large              # 8192 x 128 rates
     python benchmarks/bench_training.py --grid               # GunPoint search
 
+``--today PATH`` adds the estimator of another checkout (e.g. a ``git worktree``
+of the commit before compiled epochs), run in a worker process with ``PATH``
+first on ``sys.path``, interleaved with the others.
+
 What it measures
 ----------------
 Small fits: the default network (Conv1D(64, 3, relu, same) -> MaxPooling1D(2)
@@ -31,6 +35,7 @@ fits after an untimed first one:
   (forced by a callback acting on batches): the path every fit took before
   compiled epochs.
 - ``ours``: ``Conv1DClassifier.fit`` as shipped: compiled epochs.
+- ``today`` (with ``--today``): ``Conv1DClassifier.fit`` of the other checkout.
 
 ``--large``: steady training rate (samples/s, median epoch after the first)
 on 8192 x 128, batch 256 and 1024, ours against ours through Keras's fit.
@@ -302,15 +307,18 @@ def _torch_loop(X, y, n_classes):
     return fit
 
 
-def small_fits(report):
+def small_fits(report, today=None):
     report(
         f"small fits: default network, {EPOCHS} epochs of batches of {BATCH}, "
         f"medians of {ROUNDS} fits after a first, interleaved"
     )
     report()
+    names = ["by hand", "keras fit", "ours, keras fit", "ours"]
+    names += ["today"] if today else []
     report(
-        f"{'data':>15s} {'floor s':>8s} {'by hand':>14s} {'keras fit':>14s} "
-        f"{'ours, keras fit':>16s} {'ours':>14s}  (seconds, x floor)"
+        f"{'data':>15s} {'floor s':>8s} "
+        + " ".join(f"{name:>16s}" for name in names)
+        + "  (seconds, x floor)"
     )
     for n_samples, length, n_classes in SHAPES:
         X, y = make_data(n_samples, length, n_classes)
@@ -320,7 +328,7 @@ def small_fits(report):
             "ours, keras fit": lambda X=X, y=y: ours(X, y, keras_fit=True),
             "ours": lambda X=X, y=y: ours(X, y),
         }
-        times = {name: [] for name in ways}
+        times = {name: [] for name in names}
         floors = []
         for r in range(ROUNDS + 1):
             floors.append(floor_seconds(n_samples, length, n_classes))
@@ -329,75 +337,143 @@ def small_fits(report):
                 fit()
                 if r:  # the first round compiles
                     times[name].append(time.perf_counter() - start)
+            if today:
+                seconds = today.ask(f"{n_samples} {length} {n_classes}")
+                if r:
+                    times["today"].append(seconds)
         floor = statistics.median(floors)
         cells = " ".join(
-            f"{statistics.median(t):7.2f} ({statistics.median(t) / floor:4.1f}x)"
+            f"{statistics.median(t):9.2f} ({statistics.median(t) / floor:4.1f}x)"
             for t in times.values()
         )
         report(f"{n_samples:>5d} x {length:<3d} {n_classes}cl {floor:8.2f} {cells}")
 
 
-def large_rates(report, n_samples=8192, length=128, epochs=3):
+def large_rate(n_samples, length, batch, epochs, keras_fit=False):
+    """Steady samples/s: the median epoch time of ``epochs`` after the first."""
     import keras
 
+    from sklearn_conv1d import Conv1DClassifier
+
+    ends = []
+
+    class Timer(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            ends.append(time.perf_counter())
+
+    X, y = make_data(n_samples, length, 3)
+    callbacks = [Timer()] + ([_OnBatch()] if keras_fit else [])
+    Conv1DClassifier(
+        epochs=epochs + 1, batch_size=batch, callbacks=callbacks, random_state=0
+    ).fit(X, y)
+    return n_samples / statistics.median(np.diff(ends))
+
+
+def large_rates(report, today=None, n_samples=8192, length=128, epochs=3):
     report()
     report(
         f"large data: {n_samples} x {length}, 3 classes, steady samples/s "
-        f"(median of {epochs} epochs after the first)"
+        f"(median of {epochs} epochs after the first), ratio to ours"
     )
-
-    class Timer(keras.callbacks.Callback):
-        ends = []
-
-        def on_epoch_end(self, epoch, logs=None):
-            Timer.ends.append(time.perf_counter())
-
-    X, y = make_data(n_samples, length, 3)
     for batch in (256, 1024):
         rates = {}
-        for name, forced in (("ours, keras fit", True), ("ours", False)):
-            Timer.ends = []
-            callbacks = [Timer()] + ([_OnBatch()] if forced else [])
-            from sklearn_conv1d import Conv1DClassifier
-
-            Conv1DClassifier(
-                epochs=epochs + 1, batch_size=batch, callbacks=callbacks, random_state=0
-            ).fit(X, y)
-            durations = np.diff(Timer.ends)
-            rates[name] = n_samples / statistics.median(durations)
-        ratio = rates["ours"] / rates["ours, keras fit"]
-        report(
-            f"batch {batch:5d}: ours, keras fit {rates['ours, keras fit']:8.0f}/s, "
-            f"ours {rates['ours']:8.0f}/s ({ratio:.2f}x)"
+        if today:
+            rates["today"] = today.ask(f"large {n_samples} {length} {batch} {epochs}")
+        rates["ours, keras fit"] = large_rate(n_samples, length, batch, epochs, True)
+        rates["ours"] = large_rate(n_samples, length, batch, epochs)
+        cells = ", ".join(
+            f"{name} {rate:.0f}/s ({rate / rates['ours']:.2f}x)"
+            for name, rate in rates.items()
         )
+        report(f"batch {batch:5d}: {cells}")
 
 
-def grid_search(report):
+GRID = {"filters": [32, 64], "kernel_size": [3, 5, 7], "dense_units": [50, 100]}
+
+
+def grid_search_seconds(callbacks):
+    """Seconds of a 5-fold search over GRID's 12 configurations on GunPoint."""
     from aeon.datasets import load_classification
     from sklearn.model_selection import GridSearchCV
 
     from sklearn_conv1d import Conv1DClassifier
 
     X, y = load_classification("GunPoint", split="train")
-    grid = {"filters": [32, 64], "kernel_size": [3, 5, 7], "dense_units": [50, 100]}
+    clf = Conv1DClassifier(
+        data_format="channels_first", random_state=0, callbacks=callbacks
+    )
+    start = time.perf_counter()
+    GridSearchCV(clf, GRID, cv=5, n_jobs=1).fit(X, y)
+    return time.perf_counter() - start
+
+
+def grid_search(report, today=None):
     report()
-    report("grid search: GunPoint train (50 x 150), 5-fold GridSearchCV, 12 configs")
+    report(
+        "grid search: GunPoint train (50 x 150), 5-fold GridSearchCV over 12 "
+        "configurations (60 fits of 100 epochs), n_jobs=1, one search each"
+    )
     seconds = {}
-    for name, callbacks in (("ours, keras fit", [_OnBatch()]), ("ours", None)):
-        clf = Conv1DClassifier(
-            data_format="channels_first", random_state=0, callbacks=callbacks
+    if today:
+        seconds["today"] = today.ask("grid")
+    seconds["ours, keras fit"] = grid_search_seconds([_OnBatch()])
+    seconds["ours"] = grid_search_seconds(None)
+    for name, value in seconds.items():
+        speedup = value / seconds["ours"]
+        report(f"{name:>16s}: {value:7.1f} s ({speedup:.1f}x the time of ours)")
+
+
+#: A worker running the estimator of another checkout: reads "n length classes"
+#: lines, fits on ``make_data``'s data (or GunPoint's search, "grid"), prints
+#: the seconds.
+TODAY_WORKER = r"""
+import sys, time
+from bench_training import EPOCHS, BATCH, grid_search_seconds, large_rate, make_data
+from sklearn_conv1d import Conv1DClassifier
+for line in sys.stdin:
+    if line.strip() == "grid":
+        print(grid_search_seconds(None), flush=True)
+        continue
+    if line.startswith("large"):
+        print(large_rate(*map(int, line.split()[1:])), flush=True)
+        continue
+    n, length, k = map(int, line.split())
+    X, y = make_data(n, length, k)
+    start = time.perf_counter()
+    Conv1DClassifier(epochs=EPOCHS, batch_size=BATCH, random_state=0).fit(X, y)
+    print(time.perf_counter() - start, flush=True)
+"""
+
+
+class Today:
+    """The estimator of the checkout at ``path``, in a worker process."""
+
+    def __init__(self, path):
+        import os
+        import subprocess
+        import sys
+
+        env = {**os.environ, "PYTHONPATH": path, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        self.worker = subprocess.Popen(
+            [sys.executable, "-c", TODAY_WORKER],
+            cwd=os.path.dirname(os.path.abspath(__file__)),
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        start = time.perf_counter()
-        GridSearchCV(clf, grid, cv=5, n_jobs=1).fit(X, y)
-        seconds[name] = time.perf_counter() - start
-        report(f"{name:>16s}: {seconds[name]:7.1f} s")
-    report(f"speed-up: {seconds['ours, keras fit'] / seconds['ours']:.1f}x")
+
+    def ask(self, line):
+        self.worker.stdin.write(line + "\n")
+        self.worker.stdin.flush()
+        return float(self.worker.stdout.readline())
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true")
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--today", metavar="PATH", help="another checkout to time")
     args = parser.parse_args(argv)
     import keras
 
@@ -406,13 +482,17 @@ def main(argv=None):
     command = "python benchmarks/bench_training.py" + (
         " --large" if args.large else " --grid" if args.grid else ""
     )
+    today = None
+    if args.today:
+        command += f" --today {args.today}"
+        today = Today(args.today)
     report = Report(name, command)
     if args.large:
-        large_rates(report)
+        large_rates(report, today)
     elif args.grid:
-        grid_search(report)
+        grid_search(report, today)
     else:
-        small_fits(report)
+        small_fits(report, today)
     report.save()
 
 
