@@ -1,17 +1,17 @@
 """The estimator base shared by every 1D CNN estimator, built on scikeras.
 
 This is the only module that knows scikeras. It reuses scikeras's
-``BaseWrapper`` machinery -- the fit loop, warm start, history, callback
-initialisation, the routing of parameters to ``Model.fit``/``predict`` --
-by taking its functions into our class, not
-by inheriting from it:
+``BaseWrapper`` machinery -- the fit loop, warm start, partial fit,
+history, the routing of parameters to ``Model.predict`` -- by taking its
+functions into our class, not by inheriting from it:
 ``BaseWrapper`` still declares its tags through the legacy ``_more_tags``,
 which scikit-learn >= 1.6 rejects for any class in an estimator's MRO
 (``check_estimator_tags_renamed``) and which leaves ``KerasClassifier``
 mis-tagged. What scikeras does not do right for us is overridden here:
 input validation (sequence layouts, clear errors), the network builder,
 randomness (private generators, never global ones: see ``_random``), the
-batches Keras trains on (see ``_batches``) and the tags.
+training step of the fit loop (compiled epochs, see ``_training``) and the
+tags.
 """
 
 import copy
