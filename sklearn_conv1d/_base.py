@@ -132,7 +132,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
         "reduce_lr_patience": [Interval(Integral, 1, None, closed="left"), None],
         "data_format": [StrOptions(set(DATA_FORMATS))],
@@ -264,6 +264,12 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             raise ValueError(
                 "Pass both X_val and y_val for an explicit validation set, or neither."
             )
+        if self.early_stopping and self.n_iter_no_change is None:
+            raise ValueError(
+                "early_stopping=True needs n_iter_no_change, the number of "
+                "epochs without improvement before stopping; got None. Set "
+                "n_iter_no_change to an int (e.g. 10) or early_stopping=False."
+            )
         self._fit_seed = draw_seed(self.random_state)
         BaseWrapper.fit(
             self,
@@ -272,6 +278,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             sample_weight=sample_weight,
             validation=None if X_val is None else (X_val, y_val),
             early_stopping=self.early_stopping,
+            stop_on_loss=self.n_iter_no_change is not None,
         )
         return self
 
@@ -344,15 +351,18 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         initial_epoch,
         validation=None,
         early_stopping=False,
+        stop_on_loss=False,
     ):
         """Train the network: the step of scikeras's fit loop that runs Keras.
 
         Receives ``X`` and ``y`` validated and encoded from scikeras's ``_fit``
         (which handles ``warm_start`` and ``partial_fit``). Early stopping
         holds out a shuffled, stratified (for classifiers)
-        ``validation_fraction`` of them, unless ``X_val``/``y_val`` were given;
-        the best epoch's weights are restored at the end. ``partial_fit``
-        passes neither. The network trains in compiled epochs, on batches in
+        ``validation_fraction`` of them, unless ``X_val``/``y_val`` were given,
+        and monitors its loss; without it, ``stop_on_loss`` monitors the
+        training loss (scikit-learn's MLP convention). Either way the best
+        epoch's weights are restored at the end. ``partial_fit`` passes
+        none of them. The network trains in compiled epochs, on batches in
         orders drawn from the fit's own generator, or through Keras's
         ``Model.fit`` when a callback acts on batches (see ``_training``).
         The epochs are recorded in ``history_`` as scikeras records them.
@@ -375,9 +385,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 )
             )
         stopper = None
-        if early_stopping:
+        if early_stopping or stop_on_loss:
             stopper = keras.callbacks.EarlyStopping(
-                monitor="val_loss",
+                monitor="val_loss" if early_stopping else "loss",
                 min_delta=self.tol,
                 patience=self.n_iter_no_change,
                 restore_best_weights=True,

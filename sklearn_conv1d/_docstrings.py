@@ -75,15 +75,23 @@ SHARED_PARAMETERS = """\
         ``validation_split``, which takes the last rows unshuffled).
     validation_fraction : float in (0, 1), default=0.1
         Fraction of the training data held out for early stopping.
-    n_iter_no_change : int, default=10
-        Epochs without improvement of the validation loss before stopping.
+    n_iter_no_change : int or None, default=10
+        Epochs without improvement of the monitored loss before training
+        stops, and the weights of the best epoch are restored. The monitored
+        loss is the validation loss with ``early_stopping=True``, and else the
+        training loss (scikit-learn's ``MLPClassifier`` convention), so a fit
+        ends once the loss has stalled rather than running all ``epochs``.
+        None trains every epoch (and needs ``early_stopping=False``).
+        ``partial_fit`` never stops.
     tol : float, default=1e-4
-        Minimum decrease of the validation loss that counts as improvement.
+        Minimum decrease of the monitored loss that counts as improvement.
     reduce_lr_patience : int or None, default=None
         Halve the learning rate after this many epochs without a decrease of
         the training loss, down to a tenth of ``learning_rate`` (Keras's
         ``ReduceLROnPlateau``; the recipe of Wang et al., 2017, with 50).
-        None keeps the learning rate constant.
+        None keeps the learning rate constant. Without early stopping on
+        the validation loss, set ``n_iter_no_change`` above it, or training
+        stops on the stalled loss before the learning rate is lowered.
     data_format : {"channels_last", "channels_first"}, default="channels_last"
         Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
         (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
@@ -142,6 +150,8 @@ SHARED_ATTRIBUTES = """\
     n_iter_ : int
         Number of epochs run by the last call to ``fit`` or ``partial_fit``.
     best_epoch_ : int or None
-        With early stopping, the epoch (counted from 1) whose weights were
-        restored; None otherwise.
+        The epoch (counted from 1) of the last fit whose weights were
+        restored: the one of the lowest validation loss with
+        ``early_stopping=True``, else of the lowest training loss. None when
+        ``n_iter_no_change=None`` and ``early_stopping=False``.
 """

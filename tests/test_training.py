@@ -37,10 +37,42 @@ def test_early_stopping_stops_and_restores_the_best_epoch():
 
 def test_without_early_stopping_every_epoch_runs():
     X, y = make_sequences()
-    clf = Conv1DClassifier(**FAST).fit(X, y)
+    clf = Conv1DClassifier(**FAST, n_iter_no_change=None).fit(X, y)
     assert clf.n_iter_ == FAST["epochs"]
     assert clf.best_epoch_ is None
     assert "val_loss" not in clf.history_
+
+
+def test_training_loss_stops_a_fit_and_restores_its_best_epoch():
+    # scikit-learn's MLP convention: without early_stopping, n_iter_no_change
+    # and tol apply to the training loss.
+    X, y = make_sequences(n_samples=40)
+    params = {**FAST, "epochs": 300, "n_iter_no_change": 5, "tol": 1e-2}
+    clf = Conv1DClassifier(**params).fit(X, y)
+    loss = clf.history_["loss"]
+    assert len(loss) == clf.n_iter_ < 300
+    assert "val_loss" not in clf.history_
+    assert clf.n_iter_ == clf.best_epoch_ + 5
+    assert loss[clf.best_epoch_ - 1] <= min(loss) + clf.tol
+    # The network holds the best epoch's weights, not the last epoch's: they
+    # are those of a fit stopped right there.
+    best = Conv1DClassifier(
+        **{**params, "epochs": clf.best_epoch_, "n_iter_no_change": None}
+    ).fit(X, y)
+    weights = zip(clf.model_.get_weights(), best.model_.get_weights(), strict=True)
+    for got, want in weights:
+        np.testing.assert_array_equal(got, want)
+    # None runs every epoch.
+    every = Conv1DClassifier(**{**params, "n_iter_no_change": None}).fit(X, y)
+    assert every.n_iter_ == 300
+    assert every.best_epoch_ is None
+
+
+def test_early_stopping_needs_n_iter_no_change():
+    X, y = make_sequences(n_samples=20)
+    clf = Conv1DClassifier(**FAST, early_stopping=True, n_iter_no_change=None)
+    with pytest.raises(ValueError, match="early_stopping=True needs n_iter_no_change"):
+        clf.fit(X, y)
 
 
 def test_validation_split_is_stratified_and_shuffled_on_sorted_labels():
