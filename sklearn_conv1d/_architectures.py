@@ -1,9 +1,20 @@
-"""Named network configurations, as parameter dicts of the estimators.
+"""Named configurations, as parameter dicts of the estimators.
 
-Every entry sets the same architecture parameters, so that one entry fully
-defines a network whatever the estimator held before: entries can be
-unpacked into a constructor, passed to ``set_params`` or used as the points
-of a grid search.
+Each entry is a network and the training recipe it was measured with:
+``Conv1DClassifier(**ARCHITECTURES[name])`` alone trains the network as the
+documented accuracy was measured, no callback needed. Every entry sets the
+same parameters, the network's (``_KEYS``) and the recipe's
+(``_RECIPE_KEYS``: ``epochs``, ``batch_size``, ``learning_rate``,
+``reduce_lr_patience``, ``n_iter_no_change``, ``tol``, ``normalize`` and
+``dropout``), so that one entry fully defines network and training whatever
+the estimator held before: entries can be unpacked into a constructor,
+passed to ``set_params`` or used as the points of a grid search.
+
+An entry already sets ``epochs`` and the rest of its recipe, so passing one
+of them next to the unpacked entry is a duplicate keyword (``TypeError``):
+override after unpacking, ``Conv1DClassifier(**ARCHITECTURES[name])
+.set_params(epochs=10)``, or merge the dicts first,
+``Conv1DClassifier(**{**ARCHITECTURES[name], "epochs": 10})``.
 """
 
 import inspect
@@ -12,7 +23,7 @@ from types import MappingProxyType
 
 from ._base import Conv1DBase
 
-#: The parameters every entry sets: the network's architecture.
+#: The parameters of the network every entry sets: its architecture.
 _KEYS = (
     "filters",
     "kernel_size",
@@ -25,18 +36,28 @@ _KEYS = (
     "global_pooling",
     "dense_units",
 )
-_DEFAULTS = {
-    name: parameter.default
-    for name, parameter in inspect.signature(Conv1DBase.__init__).parameters.items()
-    if name in _KEYS
-}
+#: The parameters of training every entry sets: the recipe it was measured with.
+_RECIPE_KEYS = (
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "reduce_lr_patience",
+    "n_iter_no_change",
+    "tol",
+    "normalize",
+    "dropout",
+)
+_PARAMETERS = inspect.signature(Conv1DBase.__init__).parameters
+_DEFAULTS = {name: _PARAMETERS[name].default for name in _KEYS + _RECIPE_KEYS}
 
 
-def _architecture(**params):
-    """An entry: the estimators' defaults for every key, updated by ``params``."""
-    unknown = set(params) - set(_KEYS)
+def _architecture(recipe=None, **network):
+    """An entry: the estimators' defaults for every key of ``_KEYS`` and
+    ``_RECIPE_KEYS``, updated by ``network`` and by ``recipe``."""
+    recipe = recipe or {}
+    unknown = (set(network) - set(_KEYS)) | (set(recipe) - set(_RECIPE_KEYS))
     assert not unknown, unknown  # every entry sets the same keys
-    return MappingProxyType({**_DEFAULTS, **params})
+    return MappingProxyType({**_DEFAULTS, **network, **recipe})
 
 
 class _Architectures(Mapping):
@@ -74,20 +95,46 @@ _FCN = dict(
     dense_units=None,
 )
 
-#: Named architectures, by name, as parameter dicts of
+# Each recipe is the one its network was measured with:
+# ``python benchmarks/bench_accuracy.py --config NAME --out bench_accuracy_named``,
+# results in benchmarks/results/bench_accuracy_named.txt (the values below are
+# provisional until that run). A recipe lists only what differs from the
+# estimators' defaults; _architecture fills in the rest of _RECIPE_KEYS.
+
+#: Named configurations, by name: parameter dicts of
 #: :class:`~sklearn_conv1d.Conv1DClassifier` and
-#: :class:`~sklearn_conv1d.Conv1DRegressor`.
+#: :class:`~sklearn_conv1d.Conv1DRegressor`, each a network and the training
+#: recipe it was measured with (every key of ``_KEYS`` and ``_RECIPE_KEYS``).
 ARCHITECTURES = _Architectures(
     {
-        # The defaults: Conv1D(64, 3) -> MaxPooling1D(2) -> Flatten -> Dense(100).
-        "seed": _architecture(),
-        "fcn": _architecture(**_FCN),
+        # The defaults: Conv1D(64, 3) -> MaxPooling1D(2) -> Flatten -> Dense(100),
+        # trained with the estimators' defaults.
+        "seed": _architecture(recipe=dict()),
+        "fcn": _architecture(
+            **_FCN,
+            recipe=dict(
+                normalize="series",
+                batch_size=16,
+                epochs=200,
+                reduce_lr_patience=20,
+                n_iter_no_change=40,
+            ),
+        ),
         # The FCN with max pooling (2) after each conv layer: a quarter of the
         # timesteps reach the last layer, so an epoch costs about half the
         # FCN's on long series (1.8x faster at 1500 steps) and a time budget
         # buys about twice the epochs. Chosen on GunPoint, ItalyPowerDemand
         # and JapaneseVowels (benchmarks/choose_pooling.py).
-        "fcn_pooled": _architecture(**{**_FCN, "pool_size": 2}),
+        "fcn_pooled": _architecture(
+            **{**_FCN, "pool_size": 2},
+            recipe=dict(
+                normalize="series",
+                batch_size=16,
+                epochs=200,
+                reduce_lr_patience=20,
+                n_iter_no_change=40,
+            ),
+        ),
         # ResNet of Wang et al. (2017): three residual blocks of three layers.
         "resnet": _architecture(
             filters=(64, 64, 64, 128, 128, 128, 128, 128, 128),
@@ -97,6 +144,13 @@ ARCHITECTURES = _Architectures(
             pool_size=None,
             global_pooling="avg",
             dense_units=None,
+            recipe=dict(
+                normalize="series",
+                batch_size=16,
+                epochs=200,
+                reduce_lr_patience=20,
+                n_iter_no_change=40,
+            ),
         ),
         # LITE-style (Ismail-Fawaz et al., 2023): few filters, long kernels,
         # dilated depthwise separable convolutions, global average pooling.
@@ -109,13 +163,26 @@ ARCHITECTURES = _Architectures(
             pool_size=None,
             global_pooling="avg",
             dense_units=None,
+            recipe=dict(
+                normalize="series",
+                batch_size=16,
+                epochs=200,
+                reduce_lr_patience=20,
+                n_iter_no_change=40,
+            ),
         ),
     }
 )
 
 
 def architecture_grid(*names):
-    """Grid-search points, one per named architecture, for ``GridSearchCV``.
+    """Grid-search points, one per named configuration, for ``GridSearchCV``.
+
+    Each point is a whole entry of :data:`ARCHITECTURES`: the network and
+    its training recipe (``epochs``, ``batch_size``, ``learning_rate``,
+    ``reduce_lr_patience``, ``n_iter_no_change``, ``tol``, ``normalize``,
+    ``dropout``), so that every candidate trains as it was measured whatever
+    the searched estimator held.
 
     Parameters
     ----------
@@ -127,7 +194,8 @@ def architecture_grid(*names):
     list of dict
         One dict of one-element lists per name: a ``param_grid`` of
         :class:`~sklearn.model_selection.GridSearchCV`. Add other parameters
-        to each dict to search them too.
+        to each dict to search them too; a key of the entry set in a dict
+        (``grid[0]["epochs"] = [50]``) overrides its recipe for that point.
 
     Raises
     ------
@@ -138,8 +206,9 @@ def architecture_grid(*names):
     --------
     >>> from sklearn_conv1d import architecture_grid
     >>> grid = architecture_grid("seed", "fcn")
-    >>> len(grid), grid[1]["global_pooling"]
-    (2, ['avg'])
+    >>> len(grid), grid[1]["global_pooling"], grid[1]["normalize"]
+    (2, ['avg'], ['series'])
+    >>> grid[1]["epochs"] = [50]  # the FCN's recipe, for 50 epochs
     """
     names = names or tuple(ARCHITECTURES)
     return [

@@ -1,6 +1,6 @@
-"""Residual, dilated and separable networks, the named ARCHITECTURES, and the
-training options of the accuracy recipe (learning rate on plateaus,
-per-series normalisation)."""
+"""Residual, dilated and separable networks, the named ARCHITECTURES (each a
+network and its training recipe), and the training options of the accuracy
+recipe (learning rate on plateaus, per-series normalisation)."""
 
 import pickle
 
@@ -18,6 +18,7 @@ from sklearn_conv1d import (
     load,
     save,
 )
+from sklearn_conv1d._architectures import _KEYS, _RECIPE_KEYS
 from sklearn_conv1d._network import HYPERPARAMETERS
 
 FAST = dict(epochs=1, batch_size=16, random_state=0)
@@ -36,9 +37,61 @@ def data():
 def classifiers(data):
     X, y = data
     return {
-        name: Conv1DClassifier(**params, **FAST).fit(X, y)
+        name: Conv1DClassifier(**params).set_params(**FAST).fit(X, y)
         for name, params in ARCHITECTURES.items()
     }
+
+
+def test_every_entry_sets_the_network_and_its_recipe():
+    assert set(_KEYS) <= set(HYPERPARAMETERS)  # the network's parameters
+    assert not set(_KEYS) & set(_RECIPE_KEYS)
+    defaults = Conv1DClassifier().get_params()
+    for name, params in ARCHITECTURES.items():
+        assert list(params) == [*_KEYS, *_RECIPE_KEYS], name
+        # Whatever the estimator held before, the entry defines it all.
+        held = {key: defaults[key] for key in params}
+        held.update(epochs=3, batch_size=7, normalize="series", dropout=0.5)
+        held.update(n_iter_no_change=2, tol=0.5, learning_rate=0.1, residual=1)
+        clf = Conv1DClassifier(**held).set_params(**params)
+        assert {key: clf.get_params()[key] for key in params} == dict(params)
+        with pytest.raises(TypeError):
+            params["epochs"] = 1  # read-only
+    # The seed entry is the defaults; the others carry a recipe of their own.
+    keys = _KEYS + _RECIPE_KEYS
+    assert dict(ARCHITECTURES["seed"]) == {key: defaults[key] for key in keys}
+    for name in ("fcn", "fcn_pooled", "resnet", "lite"):
+        recipe = {key: ARCHITECTURES[name][key] for key in _RECIPE_KEYS}
+        assert recipe != {key: defaults[key] for key in _RECIPE_KEYS}, name
+    # An entry sets epochs: override it after unpacking, not next to it.
+    with pytest.raises(TypeError, match="epochs"):
+        Conv1DClassifier(**ARCHITECTURES["fcn"], epochs=10)
+    clf = Conv1DClassifier(**ARCHITECTURES["fcn"]).set_params(epochs=10)
+    assert clf.epochs == 10 and clf.normalize == ARCHITECTURES["fcn"]["normalize"]
+
+
+@pytest.mark.parametrize("name", sorted(ARCHITECTURES))
+def test_every_named_configuration_trains_with_its_recipe_and_round_trips(
+    name, tmp_path
+):
+    # The whole recipe, as documented: no epoch cap (each fit took 2-5 s here).
+    X, y = make_sequences(n_samples=24, n_timesteps=32)
+    params = ARCHITECTURES[name]
+    clf = Conv1DClassifier(**params, random_state=0).fit(X, y)
+    assert 1 <= clf.n_iter_ <= params["epochs"]
+    assert len(clf.history_["loss"]) == clf.n_iter_
+    assert ("learning_rate" in clf.history_) == (
+        params["reduce_lr_patience"] is not None
+    )
+    assert clf.predict(X).shape == y.shape
+    expected = clf.predict_proba(X)
+    for loaded in (
+        load(save(clf, tmp_path / f"{name}.zip")),
+        pickle.loads(pickle.dumps(clf)),
+    ):
+        np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+        loaded_params = loaded.get_params()
+        assert {key: loaded_params[key] for key in params} == dict(params)
+        assert loaded_params["random_state"] == 0
 
 
 @pytest.mark.parametrize("name", sorted(ARCHITECTURES))
@@ -47,9 +100,8 @@ def test_every_named_architecture_builds_fits_and_round_trips(
 ):
     X, y = data
     params = ARCHITECTURES[name]
-    assert set(params) <= set(HYPERPARAMETERS)  # network parameters only
     clf = classifiers[name]
-    reg = Conv1DRegressor(**params, **FAST).fit(X, y.astype(float))
+    reg = Conv1DRegressor(**params).set_params(**FAST).fit(X, y.astype(float))
     for estimator in (clf, reg):
         expected = estimator.predict(X)
         loaded = load(save(estimator, tmp_path / f"{name}.zip"))
@@ -85,11 +137,24 @@ def test_grid_search_over_named_architectures():
     X, y = make_sequences(n_samples=30, n_timesteps=48)
     grid = architecture_grid("seed", "lite")
     assert len(grid) == 2 and grid[1]["separable"] == [True]
-    base = Conv1DClassifier(**{**ARCHITECTURES["seed"], "residual": 1}, **FAST)
+    assert grid[1]["normalize"] == ["series"] and grid[1]["batch_size"] == [16]
+    # A key of the entry added to a point overrides its recipe there.
+    grid[0]["epochs"], grid[1]["epochs"] = [2], [3]
+    base = Conv1DClassifier(
+        **{**ARCHITECTURES["seed"], "residual": 1, "normalize": "series"}
+    ).set_params(**FAST)
     search = GridSearchCV(base, grid, cv=2).fit(X, y)
-    # Each point fully defines its network: the base's residual is not left over.
-    assert search.cv_results_["param_residual"].tolist() == [None, None]
-    assert search.best_estimator_.residual is None
+    results = search.cv_results_
+    # Each point fully defines its network and its training: the base's
+    # residual, normalize and batch_size are not left over.
+    assert results["param_residual"].tolist() == [None, None]
+    assert results["param_normalize"].tolist() == [None, "series"]
+    assert results["param_batch_size"].tolist() == [32, 16]
+    assert results["param_reduce_lr_patience"].tolist() == [None, 20]
+    assert results["param_epochs"].tolist() == [2, 3]
+    best = search.best_estimator_
+    assert best.residual is None
+    assert best.n_iter_ == best.epochs == (3 if best.separable else 2)
     with pytest.raises(KeyError, match="named architectures"):
         architecture_grid("nope")
 

@@ -29,6 +29,7 @@ from sklearn_conv1d import (
     save,
 )
 from sklearn_conv1d._anatomy import feature_maps
+from sklearn_conv1d._architectures import _KEYS
 from sklearn_conv1d._network import build_network
 
 #: The class signal lies in these timesteps of 100, and nowhere else.
@@ -60,9 +61,14 @@ def window_share(relevance):
 @pytest.fixture(scope="module")
 def window_fits():
     X, y = window_data(200, seed=0)
+    # The named networks without their recipes: the FCN's per-series
+    # normalisation would spread the window's signal (its mean) over every
+    # timestep, and the relevance with it.
     return {
         name: Conv1DClassifier(
-            **ARCHITECTURES[name], epochs=epochs, random_state=0
+            **{key: ARCHITECTURES[name][key] for key in _KEYS},
+            epochs=epochs,
+            random_state=0,
         ).fit(X, y)
         for name, epochs in EPOCHS.items()
     }
@@ -277,7 +283,7 @@ def test_positions_map_to_the_centres_of_the_windows_they_read(padding, pool_siz
         "softmax",
         0,
         **{
-            **ARCHITECTURES["seed"],
+            **{key: ARCHITECTURES["seed"][key] for key in _KEYS},  # its network
             "filters": (8, 8),
             "kernel_size": (4, 3),
             "dilation_rate": (1, 2),
