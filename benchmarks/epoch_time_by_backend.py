@@ -26,10 +26,12 @@ from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
 
 def fit_seconds(name, X, y, epochs):
     clf = Conv1DClassifier(
-        **ARCHITECTURES[name],
-        normalize=RECIPE["normalize"],
-        batch_size=RECIPE["batch_size"],
-        epochs=epochs,
+        **{
+            **ARCHITECTURES[name],  # the network and its recipe, then ours
+            "normalize": RECIPE["normalize"],
+            "batch_size": RECIPE["batch_size"],
+            "epochs": epochs,
+        },
         data_format="channels_first",
         random_state=0,
     )
