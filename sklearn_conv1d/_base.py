@@ -64,7 +64,7 @@ from ._sequences import (
 )
 from ._state import get_state, set_state
 from ._threads import limit_tensorflow_threads
-from ._training import train
+from ._training import StallStop, train
 
 #: Names accepted by ``activation``; any callable is accepted too.
 ACTIVATIONS = frozenset(
@@ -386,11 +386,10 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             )
         stopper = None
         if early_stopping or stop_on_loss:
-            stopper = keras.callbacks.EarlyStopping(
+            stopper = StallStop(
                 monitor="val_loss" if early_stopping else "loss",
-                min_delta=self.tol,
                 patience=self.n_iter_no_change,
-                restore_best_weights=True,
+                tol=self.tol,
             )
             callbacks.append(stopper)
         history = train(
@@ -411,7 +410,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             self.history_[_history_key(key)] += values
         self.n_iter_ = len(history.epoch)
         self.best_epoch_ = (
-            None if stopper is None else stopper.best_epoch + 1 - initial_epoch
+            None
+            if stopper is None or stopper.best_epoch is None
+            else stopper.best_epoch + 1 - initial_epoch
         )
 
     def _split_validation(self, X, y, sample_weight):

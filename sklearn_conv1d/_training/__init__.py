@@ -10,7 +10,7 @@ compiled epoch lives in a module of its own (``_tensorflow``, ``_jax``,
 backend differences.
 """
 
-from ._callbacks import NonFiniteLossStop, needs_keras_fit
+from ._callbacks import NonFiniteLossStop, StallStop, needs_keras_fit
 from ._loop import epoch_runner, train
 
-__all__ = ["NonFiniteLossStop", "epoch_runner", "needs_keras_fit", "train"]
+__all__ = ["NonFiniteLossStop", "StallStop", "epoch_runner", "needs_keras_fit", "train"]

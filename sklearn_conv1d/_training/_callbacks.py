@@ -64,3 +64,49 @@ class NonFiniteLossStop(keras.callbacks.Callback):
             RuntimeWarning,
             stacklevel=2,
         )
+
+
+class StallStop(keras.callbacks.Callback):
+    """Stop once a loss has stalled, and restore the weights of its lowest epoch.
+
+    scikit-learn's ``MLPClassifier`` rule: an epoch whose loss is not below
+    the best so far by more than ``tol`` counts towards ``patience``, and
+    ``patience`` such epochs in a row stop training; the best weights are
+    those of the lowest loss, however small its improvement. Keras's
+    ``EarlyStopping`` keeps a new best only when it improves by ``min_delta``,
+    so on a training loss that creeps towards zero it restores an early epoch
+    -- with the batch normalisation statistics of that epoch, which had not
+    yet settled.
+
+    Attributes
+    ----------
+    best_epoch : int or None
+        The epoch (counted from 0) whose weights are kept; None before any.
+    """
+
+    def __init__(self, monitor, patience, tol):
+        super().__init__()
+        self.monitor = monitor
+        self.patience = patience
+        self.tol = tol
+
+    def on_train_begin(self, logs=None):
+        self.best = math.inf
+        self.best_epoch = None
+        self.best_weights = None
+        self.wait = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.monitor)
+        if current is None or not math.isfinite(current):
+            return
+        self.wait = self.wait + 1 if current > self.best - self.tol else 0
+        if current < self.best:
+            self.best, self.best_epoch = current, epoch
+            self.best_weights = self.model.get_weights()
+        if self.wait >= self.patience:
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
