@@ -61,8 +61,11 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     ``classes_``, equal to ``predict_proba`` up to float32 rounding, and the
     class labels are stored in the model's ``metadata_props`` (``"classes"``
     as JSON). For a regressor the output is ``"predictions"``,
-    ``(n, n_outputs)``. ``"data_format"`` is stored too. Preprocessing steps
-    of a Pipeline are not exported: apply them before the ONNX model.
+    ``(n, n_outputs)``. ``"data_format"`` is stored too. An estimator's
+    ``normalize="series"`` is part of the model: it z-normalises each
+    sequence as given, so pass sequences of the fit length, unpadded.
+    Preprocessing steps of a Pipeline are not exported: apply them before the
+    ONNX model.
 
     Works on every Keras backend, through Keras's own ONNX export. Needs
     ``onnx`` and the backend's converter: ``tf2onnx`` on TensorFlow,
@@ -97,9 +100,7 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     TypeError
         If ``estimator`` is not an estimator of this package.
     ValueError
-        If the exported model fails ONNX's checker (an operation ONNX lacks),
-        or the estimator normalises its input (``normalize="series"``), which
-        the ONNX model would not.
+        If the exported model fails ONNX's checker (an operation ONNX lacks).
 
     See Also
     --------
@@ -123,14 +124,6 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     """
     _check_estimator(estimator)
     check_is_fitted(estimator)
-    if getattr(estimator, "normalize", None) is not None:
-        raise ValueError(
-            f"to_onnx exports the network only, but this estimator normalises "
-            f"its input first (normalize={estimator.normalize!r}), so the ONNX "
-            "model would not give predict_proba's outputs. Z-normalise each "
-            "series over its timesteps, per channel, before the ONNX model and "
-            "export an estimator fitted on such data with normalize=None."
-        )
     onnx = _import_onnx()
     channels_first = estimator.data_format == "channels_first"
     timesteps, channels = (int(d) for d in estimator.input_shape_)
@@ -142,7 +135,11 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     with tempfile.TemporaryDirectory() as tmpdir:
         file = os.path.join(tmpdir, "network.onnx")
         serving = _serving_model(
-            estimator.model_, shape, channels_first, custom_objects(estimator)
+            estimator.model_,
+            shape,
+            channels_first,
+            custom_objects(estimator),
+            normalize=estimator.normalize == "series",
         )
         serving.export(
             file,
@@ -186,20 +183,41 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     return model
 
 
-def _serving_model(network, shape, channels_first, objects=None):
+def _serving_model(network, shape, channels_first, objects=None, normalize=False):
     """A copy of ``network`` taking ``"sequence"`` in the estimator's layout.
 
     The copy (same weights) keeps the fitted network itself untouched: calling
     it on a new input would add a node to its graph for good. ``objects`` are
     the user's functions the network refers to by name (a callable
-    ``activation``), which the copy is rebuilt with.
+    ``activation``), which the copy is rebuilt with. ``normalize`` puts the
+    estimator's ``normalize="series"`` in front of it.
     """
     with keras.saving.custom_object_scope(objects or {}):
         copy = keras.models.clone_model(network)
     copy.set_weights(network.get_weights())
     sequence = keras.Input(shape=shape, dtype="float32", name="sequence")
     x = keras.layers.Permute((2, 1))(sequence) if channels_first else sequence
+    if normalize:
+        x = _SeriesNormalization()(x)
     return keras.Model(sequence, copy(x, training=False))
+
+
+class _SeriesNormalization(keras.layers.Layer):
+    """``normalize="series"`` in the graph: each series z-normalised over time.
+
+    As ``_sequences.znormalize`` on axis 1 of channels-last input, in float32:
+    zero mean and unit standard deviation per channel, and a constant series
+    centred to zeros.
+    """
+
+    def call(self, x):
+        ops = keras.ops
+        mean = ops.mean(x, axis=1, keepdims=True)
+        std = ops.sqrt(ops.mean(ops.square(x - mean), axis=1, keepdims=True))
+        constant = ops.equal(
+            ops.max(x, axis=1, keepdims=True), ops.min(x, axis=1, keepdims=True)
+        )
+        return ops.where(constant, 0.0, (x - mean) / ops.where(constant, 1.0, std))
 
 
 def _import_onnx():

@@ -105,11 +105,22 @@ def swish_of_mine(x):
     return x * keras.ops.sigmoid(x)
 
 
-def test_callable_activation_exports_and_normalize_is_refused():
+def test_callable_activation_exports():
     X, y = make_sequences(n_samples=24, n_timesteps=16)
     clf = Conv1DClassifier(activation=swish_of_mine, **TINY).fit(X, y)
     (proba,) = session(to_onnx(clf)).run(None, {"sequence": X[:, :, None]})
     np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
-    normalizing = Conv1DClassifier(normalize="series", **TINY).fit(X, y)
-    with pytest.raises(ValueError, match="normalize='series'"):
-        to_onnx(normalizing)
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_normalize_series_is_part_of_the_model(data_format):
+    X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2)
+    # Other units and levels per series and channel; one constant channel.
+    X = X * np.float32(50) + np.arange(24, dtype=np.float32)[:, None, None]
+    X[0, :, 1] = 3.0
+    if data_format == "channels_first":
+        X = X.transpose(0, 2, 1).copy()
+    clf = Conv1DClassifier(normalize="series", data_format=data_format, **TINY)
+    clf.fit(X, y)
+    (proba,) = session(to_onnx(clf)).run(None, {"sequence": X})
+    np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
