@@ -95,11 +95,16 @@ _FCN = dict(
     dense_units=None,
 )
 
-# Each recipe is the one its network was measured with:
-# ``python benchmarks/bench_accuracy.py --config NAME --out bench_accuracy_named``,
-# results in benchmarks/results/bench_accuracy_named.txt (the values below are
-# provisional until that run). A recipe lists only what differs from the
-# estimators' defaults; _architecture fills in the rest of _RECIPE_KEYS.
+# Recipes, measured over the 31 sets of the development suite with
+# ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0
+# --out bench_accuracy_named`` (benchmarks/results/bench_accuracy_named.txt):
+# "seed" (the defaults; bench_accuracy_defaults.txt) and "lite". The deeper
+# networks share LITE's recipe (series normalisation, batch 16, at most 200
+# epochs, the rate halved after 20 stalled epochs, stopped after 40); on two
+# cores a suite run of each did not fit in the session that chose it, so
+# their suite accuracy is still to be measured. A recipe lists only what
+# differs from the estimators' defaults; _architecture fills in the rest of
+# _RECIPE_KEYS.
 
 #: Named configurations, by name: parameter dicts of
 #: :class:`~sklearn_conv1d.Conv1DClassifier` and

@@ -3,14 +3,16 @@
 Accuracy over the development suite against MiniRocket
 ======================================================
 
-``benchmarks/bench_accuracy.py`` fitted, in one run on a 2-core machine,
-``Conv1DClassifier()`` at its defaults and aeon's ``MiniRocketClassifier()``
-on the train/test splits of the 31 UCR/UEA data sets of the development
-suite (``benchmarks/_datasets.py``), three seeds each, and recorded the test
-accuracy and the wall time of ``fit`` in
-``benchmarks/results/bench_accuracy.txt``. This script trains nothing: it
-parses that file's summary table and plots the recorded medians, one point
-per data set and configuration.
+``benchmarks/bench_accuracy.py`` fitted, on a 2-core machine,
+``Conv1DClassifier()`` at its defaults (``bench_accuracy_defaults.txt``),
+the named configuration ``"lite"`` with the recipe its
+:data:`~sklearn_conv1d.ARCHITECTURES` entry carries
+(``bench_accuracy_named.txt``), and aeon's ``MiniRocketClassifier()`` in each
+run, on the train/test splits of the 31 UCR/UEA data sets of the development
+suite (``benchmarks/_datasets.py``), seed 0, and recorded the test accuracy
+and the wall time of ``fit`` in ``benchmarks/results/``. This script trains
+nothing: it parses the files' summary tables and plots the recorded medians,
+one point per data set and configuration (MiniRocket's from the first file).
 """
 
 # %%
@@ -25,21 +27,19 @@ try:
 except NameError:  # run interactively
     here = Path.cwd()
 candidates = [folder / "benchmarks" / "results" for folder in [here, *here.parents]]
-results = next(
-    folder / "bench_accuracy.txt"
-    for folder in candidates
-    if (folder / "bench_accuracy.txt").is_file()
-)
+folder = next(f for f in candidates if (f / "bench_accuracy_defaults.txt").is_file())
+files = [folder / "bench_accuracy_defaults.txt", folder / "bench_accuracy_named.txt"]
 
 SUMMARY = re.compile(
     r"^(?P<dataset>\w+)\s+(?P<name>\S.*?)\s+(?P<acc>[\d.]+) "
     r"\[(?P<lo>[\d.]+), (?P<hi>[\d.]+)\]\s+(?P<fit>[\d.]+)$"
 )
-rows = [
-    m.groupdict()
-    for line in results.read_text().splitlines()
-    if (m := SUMMARY.match(line)) is not None
-]
+rows = {}
+for file in files:
+    for line in file.read_text().splitlines():
+        if (m := SUMMARY.match(line)) is not None:
+            rows.setdefault((m["dataset"], m["name"]), m.groupdict())
+rows = list(rows.values())
 acc = {(r["dataset"], r["name"]): float(r["acc"]) for r in rows}
 fit = {(r["dataset"], r["name"]): float(r["fit"]) for r in rows}
 datasets = list(dict.fromkeys(r["dataset"] for r in rows))
