@@ -61,9 +61,7 @@ def main(argv=None):
     )
     say(
         f"{'dataset':20s} {'majority':>8s} "
-        + "".join(
-            f"{f'{n} x{s:g}':>22s}" for n in ("none", "series") for s in SCALES
-        )
+        + "".join(f"{f'{n} x{s:g}':>22s}" for n in ("none", "series") for s in SCALES)
     )
     means = {}
     for name in SUITE:
