@@ -64,7 +64,7 @@ from ._sequences import (
 )
 from ._state import get_state, set_state
 from ._threads import limit_tensorflow_threads
-from ._training import StallStop, train
+from ._training import StallStop, settle_batch_norm, train
 
 #: Names accepted by ``activation``; any callable is accepted too.
 ACTIVATIONS = frozenset(
@@ -117,6 +117,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "dilation_rate": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "padding": [StrOptions({"valid", "same", "causal"})],
         "separable": ["boolean"],
+        "inception": ["boolean"],
         "residual": [Interval(Integral, 1, None, closed="left"), None],
         "pool_size": [Interval(Integral, 1, None, closed="left"), None],
         "batch_norm": ["boolean"],
@@ -161,6 +162,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         dilation_rate=1,
         padding="same",
         separable=False,
+        inception=False,
         residual=None,
         pool_size=2,
         batch_norm=False,
@@ -192,6 +194,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         self.dilation_rate = dilation_rate
         self.padding = padding
         self.separable = separable
+        self.inception = inception
         self.residual = residual
         self.pool_size = pool_size
         self.batch_norm = batch_norm
@@ -362,9 +365,11 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         and monitors its loss; without it, ``stop_on_loss`` monitors the
         training loss (scikit-learn's MLP convention). Either way the best
         epoch's weights are restored at the end. ``partial_fit`` passes
-        none of them. The network trains in compiled epochs, on batches in
-        orders drawn from the fit's own generator, or through Keras's
-        ``Model.fit`` when a callback acts on batches (see ``_training``).
+        none of them. Batch normalisation statistics are then computed again
+        over the training rows, for the final weights (``settle_batch_norm``).
+        The network trains in compiled epochs, on batches in orders drawn
+        from the fit's own generator, or through Keras's ``Model.fit`` when
+        a callback acts on batches (see ``_training``).
         The epochs are recorded in ``history_`` as scikeras records them.
         """
         if validation is not None:
@@ -404,6 +409,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             callbacks=callbacks,
             verbose=self.verbose,
         )
+        settle_batch_norm(self.model_, X, self.batch_size)
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)
         for key, values in history.history.items():

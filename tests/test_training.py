@@ -264,11 +264,41 @@ def test_steps_per_execution_on_torch_is_a_clear_error():
 def test_stopping_on_the_training_loss_keeps_settled_batch_norm_statistics():
     # The training loss of a ResNet is near zero within a few epochs and then
     # creeps down by less than tol. Restoring the first epoch within tol of
-    # the lowest loss (Keras's EarlyStopping) brings back its batch
-    # normalisation statistics, not yet settled: the network then predicted
+    # the lowest loss (Keras's EarlyStopping) brought back its batch
+    # normalisation statistics, not yet settled, and the network predicted
     # its own training data at chance (0.5). The lowest epoch's weights are
-    # kept instead, as in scikit-learn's MLP.
+    # kept instead, as in scikit-learn's MLP; even so, on PyTorch, the moving
+    # averages of that epoch (2 steps per epoch) still lagged its weights and
+    # scored 0.5, until the statistics were computed again after training.
     X, y = make_sequences(n_samples=24)
-    clf = Conv1DClassifier(**ARCHITECTURES["resnet"], random_state=0).fit(X, y)
+    clf = Conv1DClassifier(random_state=0).set_params(**ARCHITECTURES["resnet"])
+    clf.fit(X, y)
     assert clf.best_epoch_ > clf.n_iter_ - clf.n_iter_no_change
     assert clf.score(X, y) == 1.0
+
+
+@pytest.mark.parametrize("n_samples", [40, 600])
+def test_batch_norm_statistics_are_those_of_the_training_data(n_samples):
+    # After training, each BatchNormalization layer holds the mean and
+    # variance of its input over the training rows, for the final weights,
+    # not a moving average that lags them (600 rows: in several chunks).
+    X, y = make_sequences(n_samples=n_samples, n_timesteps=20)
+    clf = Conv1DClassifier(
+        batch_norm=True, filters=(8, 8), epochs=3, random_state=0
+    ).fit(X, y)
+    model = clf.model_
+    norms = [
+        layer
+        for layer in model.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert len(norms) == 2
+    inputs = keras.Model(model.input, [layer.input for layer in norms])
+    X_net, _ = clf._validate_data(X)
+    for layer, h in zip(norms, inputs.predict(X_net, verbose=0), strict=True):
+        h = h.reshape(-1, h.shape[-1])
+        moving_mean = keras.ops.convert_to_numpy(layer.moving_mean)
+        moving_variance = keras.ops.convert_to_numpy(layer.moving_variance)
+        np.testing.assert_allclose(moving_mean, h.mean(axis=0), rtol=1e-3, atol=1e-4)
+        # Chunks' variances about their own means: within 2% of the whole's.
+        np.testing.assert_allclose(moving_variance, h.var(axis=0), rtol=2e-2, atol=1e-4)

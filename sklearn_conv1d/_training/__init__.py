@@ -10,7 +10,15 @@ compiled epoch lives in a module of its own (``_tensorflow``, ``_jax``,
 backend differences.
 """
 
+from ._batch_norm import settle_batch_norm
 from ._callbacks import NonFiniteLossStop, StallStop, needs_keras_fit
 from ._loop import epoch_runner, train
 
-__all__ = ["NonFiniteLossStop", "StallStop", "epoch_runner", "needs_keras_fit", "train"]
+__all__ = [
+    "NonFiniteLossStop",
+    "StallStop",
+    "epoch_runner",
+    "needs_keras_fit",
+    "settle_batch_norm",
+    "train",
+]

@@ -16,6 +16,8 @@ there each batch is one call of the jitted step, on the resident data.
 A reused network is traced again only for a new number of samples.
 """
 
+from contextlib import nullcontext
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -23,6 +25,9 @@ import numpy as np
 
 class EpochRunner:
     """Run epochs and validation passes of one network in compiled calls."""
+
+    #: A context computing no gradients: none are, outside a training step.
+    no_grad = staticmethod(nullcontext)
 
     def __init__(self, model):
         self.model = model

@@ -11,6 +11,7 @@ counts the traces of all functions of one code object together, and would
 warn of "retracing" when many networks are each traced once.
 """
 
+from contextlib import nullcontext
 from functools import partial
 
 import tensorflow as tf
@@ -18,6 +19,9 @@ import tensorflow as tf
 
 class EpochRunner:
     """Run epochs and validation passes of one network, each as one call."""
+
+    #: A context computing no gradients: none are, outside a training step.
+    no_grad = staticmethod(nullcontext)
 
     def __init__(self, model):
         self.model = model

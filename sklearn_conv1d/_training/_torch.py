@@ -13,6 +13,9 @@ import torch
 class EpochRunner:
     """Run epochs and validation passes of one network."""
 
+    #: A context computing no gradients, for forward passes outside training.
+    no_grad = staticmethod(torch.no_grad)
+
     def __init__(self, model):
         self.model = model
 
@@ -32,7 +35,7 @@ class EpochRunner:
             self.model.eval()
 
     def evaluate(self, data, batch_size):
-        with torch.no_grad():
+        with self.no_grad():
             for start in range(0, len(data[0]), batch_size):
                 batch = slice(start, start + batch_size)
                 self.model.test_step(tuple(array[batch] for array in data))
