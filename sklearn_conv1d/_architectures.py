@@ -30,6 +30,7 @@ _KEYS = (
     "dilation_rate",
     "padding",
     "separable",
+    "inception",
     "residual",
     "pool_size",
     "batch_norm",
@@ -143,6 +144,20 @@ ARCHITECTURES = _Architectures(
         "resnet": _architecture(
             filters=(64, 64, 64, 128, 128, 128, 128, 128, 128),
             kernel_size=(8, 5, 3) * 3,
+            residual=3,
+            batch_norm=True,
+            pool_size=None,
+            global_pooling="avg",
+            dense_units=None,
+            recipe=_LONG_RECIPE,
+        ),
+        # InceptionTime's network (Ismail Fawaz et al., 2020): six inception
+        # modules of 4 x 32 channels (kernels 40, 20, 10 and a pooling
+        # branch) in two residual blocks of three, global average pooling.
+        "inception": _architecture(
+            filters=(32,) * 6,
+            kernel_size=40,
+            inception=True,
             residual=3,
             batch_norm=True,
             pool_size=None,

@@ -21,6 +21,14 @@ SHARED_PARAMETERS = """\
         Depthwise separable convolutions (Keras's ``SeparableConv1D``): a
         per-channel convolution then a 1x1 one, with far fewer weights, as
         in LITE. Not with ``padding="causal"``.
+    inception : bool, default=False
+        Make each conv layer an InceptionTime module (Ismail Fawaz et al.,
+        2020): a 1x1 bottleneck convolution of ``filters`` channels (where
+        the input has more than one), three parallel convolutions of it
+        with kernels ``kernel_size``, half and a quarter of it (40, 20, 10
+        for 40), and a max pooling of the input followed by a 1x1
+        convolution, concatenated into ``4 * filters`` channels. The
+        convolutions must keep the length: ``padding`` "same" or "causal".
     residual : int or None, default=None
         Group every ``residual`` consecutive conv layers into a residual block
         whose input is added to its output (through a 1x1 convolution where

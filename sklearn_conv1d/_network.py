@@ -101,6 +101,7 @@ def check_network(
     residual,
     pool_size,
     dense_units,
+    inception=False,
     **_,
 ):
     """Check the hyperparameters against each other and the sequence length.
@@ -118,6 +119,7 @@ def check_network(
     ValueError
         On residual blocks that do not divide the conv layers or that need
         lengths kept (``padding="valid"``), separable causal convolutions,
+        inception modules without lengths kept,
         kernels or pooling longer than what is left of the sequence, and bad
         ``dense_units``.
     """
@@ -136,6 +138,12 @@ def check_network(
                 "convolutions must keep the length: use padding='same' or "
                 "'causal' with residual, not 'valid'."
             )
+    if inception and padding == "valid":
+        raise ValueError(
+            "An inception module concatenates convolutions of different "
+            "kernel sizes, so they must keep the length: use padding='same' "
+            "or 'causal' with inception=True, not 'valid'."
+        )
     if separable and padding == "causal":
         raise ValueError(
             "Keras's separable convolutions have no causal padding: use "
@@ -210,6 +218,7 @@ def build_network(
     dilation_rate,
     padding,
     separable,
+    inception,
     residual,
     pool_size,
     batch_norm,
@@ -224,6 +233,12 @@ def build_network(
     One conv layer per entry of ``filters``: ``Conv1D`` (``SeparableConv1D``
     when ``separable``; dilated by ``dilation_rate``), then
     ``BatchNormalization`` and the activation when ``batch_norm``. With
+    ``inception``, each conv layer is an InceptionTime module (Ismail Fawaz
+    et al., 2020) instead: a 1x1 "bottleneck" convolution (where the input
+    has several channels), three convolutions of it with kernels ``k``,
+    ``k // 2`` and ``k // 4``, and a max pooling (3, stride 1) of the input
+    followed by a 1x1 convolution, the four concatenated (``4 * filters``
+    channels), then batch normalisation and the activation. With
     ``residual``, every ``residual`` consecutive layers form a residual block
     whose input is added to its output (through a 1x1 convolution where the
     channels differ) before the last activation. ``MaxPooling1D`` follows each
@@ -264,6 +279,7 @@ def build_network(
         dilation_rate=dilation_rate,
         padding=padding,
         separable=separable,
+        inception=inception,
         residual=residual,
         pool_size=pool_size,
         dense_units=dense_units,
@@ -297,10 +313,31 @@ def build_network(
             kernel_initializer=initializer(),
         )
 
+    def pointwise(n_filters, use_bias=True):
+        return keras.layers.Conv1D(
+            n_filters, 1, use_bias=use_bias, kernel_initializer=initializer()
+        )
+
+    def inception_module(x, n_filters, kernel, dilation, conv_activation):
+        bottleneck = pointwise(n_filters, use_bias=False)(x) if x.shape[-1] > 1 else x
+        branches = [
+            conv(n_filters, max(kernel // 2**i, 1), dilation, None)(bottleneck)
+            for i in range(3)
+        ]
+        pooled = keras.layers.MaxPooling1D(3, strides=1, padding="same")(x)
+        branches.append(pointwise(n_filters, use_bias=False)(pooled))
+        x = keras.layers.Concatenate()(branches)
+        return keras.layers.Activation(conv_activation)(x) if conv_activation else x
+
+    def conv_or_module(x, spec, conv_activation):
+        if inception:
+            return inception_module(x, *spec, conv_activation)
+        return conv(*spec, conv_activation)(x)
+
     def conv_layer(x, spec, activate=True):
         if not batch_norm:
-            return conv(*spec, activation if activate else None)(x)
-        x = conv(*spec, None)(x)
+            return conv_or_module(x, spec, activation if activate else None)
+        x = conv_or_module(x, spec, None)
         x = keras.layers.BatchNormalization(momentum=batch_norm_momentum)(x)
         return keras.layers.Activation(activation)(x) if activate else x
 
@@ -313,10 +350,8 @@ def build_network(
             # In a residual block the last activation follows the addition.
             x = conv_layer(x, spec, activate=not (residual and j == len(block) - 1))
         if residual:
-            if shortcut.shape[-1] != block[-1][0]:  # match the channels: 1x1 conv
-                shortcut = keras.layers.Conv1D(
-                    block[-1][0], 1, kernel_initializer=initializer()
-                )(shortcut)
+            if shortcut.shape[-1] != x.shape[-1]:  # match the channels: 1x1 conv
+                shortcut = pointwise(x.shape[-1])(shortcut)
                 if batch_norm:
                     shortcut = keras.layers.BatchNormalization(
                         momentum=batch_norm_momentum

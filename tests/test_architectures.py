@@ -59,7 +59,7 @@ def test_every_entry_sets_the_network_and_its_recipe():
     # The seed entry is the defaults; the others carry a recipe of their own.
     keys = _KEYS + _RECIPE_KEYS
     assert dict(ARCHITECTURES["seed"]) == {key: defaults[key] for key in keys}
-    for name in ("fcn", "fcn_pooled", "resnet", "lite"):
+    for name in ("fcn", "fcn_pooled", "resnet", "inception", "lite"):
         recipe = {key: ARCHITECTURES[name][key] for key in _RECIPE_KEYS}
         assert recipe != {key: defaults[key] for key in _RECIPE_KEYS}, name
     # An entry sets epochs: override it after unpacking, not next to it.
@@ -124,6 +124,8 @@ def test_named_architectures_are_what_their_names_say(classifiers):
     ]
     assert [layer.dilation_rate for layer in separable] == [(1,), (2,), (4,)]
     assert lite.count_params() < built["fcn"].count_params() / 50
+    inception = layer_types(built["inception"])
+    assert inception.count("Concatenate") == 6 and inception.count("Add") == 2
     # The pooled FCN: the FCN's layers and weights, a pooling after each conv.
     fcn, pooled = layer_types(built["fcn"]), layer_types(built["fcn_pooled"])
     assert fcn.count("MaxPooling1D") == 0 and pooled.count("MaxPooling1D") == 3
@@ -159,6 +161,33 @@ def test_grid_search_over_named_architectures():
         architecture_grid("nope")
 
 
+def test_inception_modules_are_those_of_inception_time():
+    X, y = make_sequences(n_samples=24, n_timesteps=32)
+    clf = Conv1DClassifier(
+        filters=(4, 4), kernel_size=12, inception=True, residual=2, **FAST
+    ).fit(X, y)
+    model = clf.model_
+    convs = [
+        layer
+        for layer in model.layers
+        if isinstance(layer, keras.layers.Conv1D) and layer.kernel_size[0] > 1
+    ]
+    # Kernels k, k // 2, k // 4 in each module, on a 4-filter bottleneck
+    # except in the first module, whose input has one channel.
+    assert [layer.kernel_size[0] for layer in convs] == [12, 6, 3] * 2
+    assert [layer.input.shape[-1] for layer in convs] == [1] * 3 + [4] * 3
+    concats = [
+        layer for layer in model.layers if isinstance(layer, keras.layers.Concatenate)
+    ]
+    assert [layer.output.shape[-1] for layer in concats] == [16, 16]
+    # One residual block: its 1 -> 16 channel shortcut is a 1x1 convolution.
+    assert layer_types(model).count("Add") == 1
+    np.testing.assert_array_equal(
+        clf.predict_proba(X),
+        Conv1DClassifier(**clf.get_params()).fit(X, y).predict_proba(X),
+    )
+
+
 def test_residual_blocks_match_channels_and_stay_reproducible():
     X, y = make_sequences(n_samples=24, n_timesteps=32)
     params = dict(filters=(8, 8, 16, 16), residual=2, batch_norm=False, **FAST)
@@ -178,6 +207,7 @@ def test_residual_blocks_match_channels_and_stay_reproducible():
         (dict(filters=(8, 8, 8), residual=2), "multiple of 2"),
         (dict(filters=(8, 8), residual=2, padding="valid"), "padding='same'"),
         (dict(separable=True, padding="causal"), "no causal padding"),
+        (dict(inception=True, padding="valid"), "inception=True"),
         (dict(kernel_size=9, dilation_rate=4, padding="valid"), r"spanning 33"),
         (dict(filters=(8, 8), dilation_rate=(1, 2, 4)), "dilation_rate"),
         (dict(dilation_rate=(0,)), "positive int"),
