@@ -42,13 +42,13 @@ SHARED_PARAMETERS = """\
         Put batch normalisation between each convolution and its activation.
     batch_norm_momentum : float in [0, 1], default=0.9
         Momentum of the moving mean and variance that the batch normalisation
-        layers keep for prediction. Keras's default, 0.99, needs thousands of
-        training steps to settle, and small sequence data sets give far fewer
-        (GunPoint: 2 steps per epoch), so predictions are made with statistics
-        that are mostly the initial ones. Measured with an FCN-style network
-        on GunPoint: 0.99 gives test accuracy 0.507, 0.9 gives 0.987-1.0 (see
-        ``benchmarks/choose_batch_norm_momentum.py``). Ignored unless
-        ``batch_norm=True``.
+        layers keep during training, where only the validation loss of
+        ``early_stopping`` reads them. After training, every layer's
+        statistics are computed again over the training data for the final
+        weights, so the fitted network predicts the same whatever the
+        momentum (measured with an FCN-style network on GunPoint: 0.987 at
+        0.99, 0.9 and 0.8; ``benchmarks/choose_batch_norm_momentum.py``).
+        Ignored unless ``batch_norm=True``.
     global_pooling : {"avg", "max"} or None, default=None
         Head of the conv blocks: global average or max pooling over time, or
         None to flatten.

@@ -277,6 +277,21 @@ def test_stopping_on_the_training_loss_keeps_settled_batch_norm_statistics():
     assert clf.score(X, y) == 1.0
 
 
+def test_batch_norm_momentum_leaves_the_fitted_network_unchanged():
+    # The moving statistics are replaced by the training data's after fit:
+    # the momentum that kept them during training no longer shows.
+    X, y = make_sequences(n_samples=40)
+    probas = [
+        Conv1DClassifier(
+            batch_norm=True, batch_norm_momentum=momentum, epochs=3, random_state=0
+        )
+        .fit(X, y)
+        .predict_proba(X)
+        for momentum in (0.5, 0.99)
+    ]
+    np.testing.assert_allclose(*probas, rtol=1e-6)
+
+
 @pytest.mark.parametrize("n_samples", [40, 600])
 def test_batch_norm_statistics_are_those_of_the_training_data(n_samples):
     # After training, each BatchNormalization layer holds the mean and
