@@ -282,6 +282,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             validation=None if X_val is None else (X_val, y_val),
             early_stopping=self.early_stopping,
             stop_on_loss=self.n_iter_no_change is not None,
+            recompute_batch_norm=True,
         )
         return self
 
@@ -291,7 +292,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
 
         Later calls continue from the current weights and optimizer state,
         whatever ``warm_start`` says; ``history_`` keeps growing. Early
-        stopping does not apply.
+        stopping does not apply, and batch normalisation keeps the moving
+        averages of its statistics across calls (``fit`` recomputes them
+        over its data; see ``batch_norm_momentum``).
 
         Parameters
         ----------
@@ -355,6 +358,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         validation=None,
         early_stopping=False,
         stop_on_loss=False,
+        recompute_batch_norm=False,
     ):
         """Train the network: the step of scikeras's fit loop that runs Keras.
 
@@ -365,8 +369,10 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         and monitors its loss; without it, ``stop_on_loss`` monitors the
         training loss (scikit-learn's MLP convention). Either way the best
         epoch's weights are restored at the end. ``partial_fit`` passes
-        none of them. Batch normalisation statistics are then computed again
-        over the training rows, for the final weights (``settle_batch_norm``).
+        none of them. With ``recompute_batch_norm`` (``fit``), the batch
+        normalisation statistics are then computed again over the training
+        rows, for the final weights (``settle_batch_norm``); ``partial_fit``
+        keeps Keras's moving averages across its calls.
         The network trains in compiled epochs, on batches in orders drawn
         from the fit's own generator, or through Keras's ``Model.fit`` when
         a callback acts on batches (see ``_training``).
@@ -409,7 +415,8 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             callbacks=callbacks,
             verbose=self.verbose,
         )
-        settle_batch_norm(self.model_, X, self.batch_size)
+        if recompute_batch_norm:
+            settle_batch_norm(self.model_, X, self.batch_size)
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)
         for key, values in history.history.items():

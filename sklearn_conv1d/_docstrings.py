@@ -26,9 +26,9 @@ SHARED_PARAMETERS = """\
         2020): a 1x1 bottleneck convolution of ``filters`` channels (where
         the input has more than one), three parallel convolutions of it
         with kernels ``kernel_size``, half and a quarter of it (40, 20, 10
-        for 40), and a max pooling of the input followed by a 1x1
-        convolution, concatenated into ``4 * filters`` channels. The
-        convolutions must keep the length: ``padding`` "same" or "causal".
+        for 40; at least 1), and a max pooling (3 timesteps, centred) of the
+        input followed by a 1x1 convolution, concatenated into
+        ``4 * filters`` channels. Needs ``padding="same"``.
     residual : int or None, default=None
         Group every ``residual`` consecutive conv layers into a residual block
         whose input is added to its output (through a 1x1 convolution where
@@ -45,8 +45,8 @@ SHARED_PARAMETERS = """\
         layers keep during training, where only the validation loss of
         ``early_stopping`` reads them. After training, every layer's
         statistics are computed again over the training data for the final
-        weights, so the fitted network predicts the same whatever the
-        momentum (measured with an FCN-style network on GunPoint: 0.987 at
+        weights, so without ``early_stopping`` the fitted network predicts
+        the same whatever the momentum (measured with an FCN-style network on GunPoint: 0.987 at
         0.99, 0.9 and 0.8; ``benchmarks/choose_batch_norm_momentum.py``).
         Ignored unless ``batch_norm=True``.
     global_pooling : {"avg", "max"} or None, default=None

@@ -119,7 +119,7 @@ def check_network(
     ValueError
         On residual blocks that do not divide the conv layers or that need
         lengths kept (``padding="valid"``), separable causal convolutions,
-        inception modules without lengths kept,
+        inception modules with padding other than "same",
         kernels or pooling longer than what is left of the sequence, and bad
         ``dense_units``.
     """
@@ -138,11 +138,12 @@ def check_network(
                 "convolutions must keep the length: use padding='same' or "
                 "'causal' with residual, not 'valid'."
             )
-    if inception and padding == "valid":
+    if inception and padding != "same":
         raise ValueError(
             "An inception module concatenates convolutions of different "
-            "kernel sizes, so they must keep the length: use padding='same' "
-            "or 'causal' with inception=True, not 'valid'."
+            "kernel sizes and a max pooling centred on each timestep, so it "
+            f"keeps the length centred: use padding='same' with "
+            f"inception=True, not {padding!r}."
         )
     if separable and padding == "causal":
         raise ValueError(

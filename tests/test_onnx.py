@@ -73,6 +73,25 @@ def test_regressor_export_matches_predict():
     np.testing.assert_allclose(predictions, reg.predict(X), rtol=0, atol=ONNX_ATOL)
 
 
+def test_inception_network_exports():
+    # Parallel branches, a concatenation and a residual shortcut: not a chain.
+    X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2)
+    clf = Conv1DClassifier(
+        filters=(4, 4),
+        kernel_size=8,
+        inception=True,
+        residual=2,
+        batch_norm=True,
+        pool_size=None,
+        global_pooling="avg",
+        dense_units=None,
+        epochs=2,
+        random_state=0,
+    ).fit(X, y)
+    (proba,) = session(to_onnx(clf)).run(None, {"sequence": X})
+    np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
+
+
 def test_opset_ir_version_and_untouched_network():
     X, y = make_sequences(n_samples=24, n_timesteps=16)
     clf = Conv1DClassifier(**TINY).fit(X, y)
