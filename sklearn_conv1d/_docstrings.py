@@ -46,8 +46,9 @@ SHARED_PARAMETERS = """\
         ``early_stopping`` reads them. After training, every layer's
         statistics are computed again over the training data for the final
         weights, so without ``early_stopping`` the fitted network predicts
-        the same whatever the momentum (measured with an FCN-style network on GunPoint: 0.987 at
-        0.99, 0.9 and 0.8; ``benchmarks/choose_batch_norm_momentum.py``).
+        the same whatever the momentum (measured with an FCN-style network
+        on GunPoint: 0.987 at 0.99, 0.9 and 0.8;
+        ``benchmarks/choose_batch_norm_momentum.py``).
         Ignored unless ``batch_norm=True``.
     global_pooling : {"avg", "max"} or None, default=None
         Head of the conv blocks: global average or max pooling over time, or
