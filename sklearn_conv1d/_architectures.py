@@ -97,17 +97,17 @@ _FCN = dict(
 )
 
 # Recipes, measured over the 31 sets of the development suite with
-# ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0
-# --out bench_accuracy_named`` (benchmarks/results/bench_accuracy_named.txt):
-# "seed" (the defaults; bench_accuracy_defaults.txt) and "lite". The deeper
-# networks share LITE's recipe (series normalisation, batch 16, at most 200
-# epochs, the rate halved after 20 stalled epochs, stopped after 40); on two
-# cores a suite run of each did not fit in the session that chose it, so
-# their suite accuracy is still to be measured. A recipe lists only what
+# ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0``
+# (benchmarks/results/): "seed" (the defaults; bench_accuracy_defaults.txt),
+# and "lite" and "inception" with at most 60 s per fit (``--budget 60``;
+# bench_accuracy_named.txt). The deeper networks share LITE's recipe
+# (series normalisation, batch 16, at most 200 epochs, the rate halved after
+# 20 stalled epochs, stopped after 40); the suite accuracy of "fcn",
+# "fcn_pooled" and "resnet" is still to be measured. A recipe lists only what
 # differs from the estimators' defaults; _architecture fills in the rest of
 # _RECIPE_KEYS.
 
-#: The recipe measured with "lite" on the suite, shared by the deeper networks:
+#: The recipe measured with "lite" and "inception", shared by the deeper networks:
 #: series normalisation, batch 16, at most 200 epochs, the learning rate halved
 #: after 20 epochs without progress and training stopped after 40.
 _LONG_RECIPE = dict(
