@@ -98,10 +98,10 @@ def check_network(
     dilation_rate,
     padding,
     separable,
+    inception,
     residual,
     pool_size,
     dense_units,
-    inception=False,
     **_,
 ):
     """Check the hyperparameters against each other and the sequence length.
