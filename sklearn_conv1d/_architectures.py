@@ -4,7 +4,8 @@ Each entry is a network and the training recipe it was measured with:
 ``Conv1DClassifier(**ARCHITECTURES[name])`` alone trains the network as the
 documented accuracy was measured, no callback needed. Every entry sets the
 same parameters, the network's (``_KEYS``) and the recipe's
-(``_RECIPE_KEYS``: ``epochs``, ``batch_size``, ``learning_rate``,
+(``_RECIPE_KEYS``: ``epochs``, ``timestep_budget``, ``batch_size``,
+``learning_rate``,
 ``reduce_lr_patience``, ``n_iter_no_change``, ``tol``, ``normalize`` and
 ``dropout``), so that one entry fully defines network and training whatever
 the estimator held before: entries can be unpacked into a constructor,
@@ -40,6 +41,7 @@ _KEYS = (
 #: The parameters of training every entry sets: the recipe it was measured with.
 _RECIPE_KEYS = (
     "epochs",
+    "timestep_budget",
     "batch_size",
     "learning_rate",
     "reduce_lr_patience",
@@ -111,9 +113,9 @@ _FCN = dict(
 #: series normalisation, batch 16, at most 200 epochs, the learning rate halved
 #: after 20 epochs without progress and training stopped after 40.
 _LONG_RECIPE = dict(
-    normalize="series",
     batch_size=16,
     epochs=200,
+    timestep_budget=1_600_000,
     reduce_lr_patience=20,
     n_iter_no_change=40,
 )

@@ -53,11 +53,14 @@ from ._network import (
 from ._random import draw_seed, fit_rng, int_seed
 from ._sequences import (
     DATA_FORMATS,
+    channel_moments,
     check_fitted_shape,
     explain_input_errors,
     is_sequence_list,
     length_groups,
+    sequence_lengths,
     stack_sequences,
+    standardize,
     to_channels_last,
     znormalize,
     znormalize_sequences,
@@ -102,6 +105,17 @@ OPTIMIZERS = frozenset(
 )
 
 
+def budget_epochs(epochs, timestep_budget, timesteps_per_epoch):
+    """The epochs a fit runs: ``epochs``, or fewer to stay within the budget.
+
+    ``timestep_budget`` bounds the timesteps training reads, summed over its
+    epochs; an epoch reads ``timesteps_per_epoch`` (training rows times
+    their padded length). At least one epoch runs. A count of work, not of
+    seconds, so that a seeded fit trains the same network on any machine.
+    """
+    return max(1, min(epochs, timestep_budget // timesteps_per_epoch))
+
+
 class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimator):
     """Parameters, validation and fit/predict plumbing of the 1D CNN estimators.
 
@@ -129,6 +143,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "optimizer": [StrOptions(OPTIMIZERS)],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
+        "timestep_budget": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -138,7 +153,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "reduce_lr_patience": [Interval(Integral, 1, None, closed="left"), None],
         "data_format": [StrOptions(set(DATA_FORMATS))],
         "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
-        "normalize": [StrOptions({"series"}), None],
+        "normalize": [StrOptions({"series", "dataset"}), None],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
         "callbacks": [list, None],
@@ -174,6 +189,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         optimizer="adam",
         learning_rate=0.001,
         epochs=100,
+        timestep_budget=None,
         batch_size=32,
         steps_per_execution=1,
         early_stopping=False,
@@ -183,7 +199,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         reduce_lr_patience=None,
         data_format="channels_last",
         sequence_length=None,
-        normalize=None,
+        normalize="dataset",
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -206,6 +222,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.epochs = epochs
+        self.timestep_budget = timestep_budget
         self.batch_size = batch_size
         self.steps_per_execution = steps_per_execution
         self.early_stopping = early_stopping
@@ -283,6 +300,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             early_stopping=self.early_stopping,
             stop_on_loss=self.n_iter_no_change is not None,
             recompute_batch_norm=True,
+            timestep_budget=self.timestep_budget,
         )
         return self
 
@@ -359,6 +377,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         early_stopping=False,
         stop_on_loss=False,
         recompute_batch_norm=False,
+        timestep_budget=None,
     ):
         """Train the network: the step of scikeras's fit loop that runs Keras.
 
@@ -372,7 +391,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         none of them. With ``recompute_batch_norm`` (``fit``), the batch
         normalisation statistics are then computed again over the training
         rows, for the final weights (``settle_batch_norm``); ``partial_fit``
-        keeps Keras's moving averages across its calls.
+        keeps Keras's moving averages across its calls. A
+        ``timestep_budget`` (``fit``) caps ``epochs`` at the budget over the
+        timesteps of the training rows (see ``budget_epochs``).
         The network trains in compiled epochs, on batches in orders drawn
         from the fit's own generator, or through Keras's ``Model.fit`` when
         a callback acts on batches (see ``_training``).
@@ -385,6 +406,8 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             X, y, sample_weight, validation = self._split_validation(
                 X, y, sample_weight
             )
+        if timestep_budget is not None:
+            epochs = budget_epochs(epochs, timestep_budget, X.shape[0] * X.shape[1])
         callbacks = list(self._fit_callbacks)
         if self.reduce_lr_patience is not None:
             callbacks.append(
@@ -551,10 +574,12 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         with explain_input_errors():
             if self.sequence_length is not None:
                 X = self._as_sequence_list(X, length)
-            normalize_list = self.normalize == "series" and is_sequence_list(X)
-            if normalize_list:
+            sequences = is_sequence_list(X)
+            if sequences and self.normalize == "series":
                 X = znormalize_sequences(X, self.data_format)
-            X = stack_sequences(X, self.data_format, length, fitting=reset)
+            stacked = stack_sequences(X, self.data_format, length, fitting=reset)
+            lengths = sequence_lengths(X, self.data_format) if sequences else None
+            X = stacked
             if not reset:
                 check_fitted_shape(X, self, self.data_format)
             if y is None and not reset:
@@ -564,8 +589,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         if y is not None:
             y = self._check_targets(y, reset=reset)
         X = to_channels_last(X, self.data_format)
-        if self.normalize == "series" and not normalize_list:
-            X = znormalize(X, axis=1).astype(np.float32)
+        X = self._normalize(X, lengths, reset)
         if reset:
             self.input_shape_ = X.shape[1:]
             check_network(
@@ -582,6 +606,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         with explain_input_errors():
             if self.normalize == "series":
                 X = znormalize_sequences(X, self.data_format)
+            lengths = sequence_lengths(X, self.data_format)
             X = stack_sequences(X, self.data_format, length)
             X = check_array(X, dtype=np.float32, allow_nd=True)
         X = to_channels_last(X, self.data_format)
@@ -592,6 +617,24 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 f"{type(self).__name__} was fitted on sequences of {channels}. "
                 "Pass sequences with the channels seen in fit, or refit."
             )
+        return self._normalize(X, lengths, reset=False)
+
+    def _normalize(self, X, lengths, reset):
+        """Apply ``normalize`` to channels-last ``X``; fit its statistics on reset.
+
+        ``lengths`` are those of the sequences of a list (None for an array),
+        whose padding neither enters the statistics nor changes: a list was
+        z-normalised (``"series"``) before padding, each sequence on its own.
+        """
+        if reset:
+            for name in ("input_mean_", "input_scale_"):
+                self.__dict__.pop(name, None)
+        if self.normalize == "series" and lengths is None:
+            return znormalize(X, axis=1).astype(np.float32)
+        if self.normalize == "dataset":
+            if reset:
+                self.input_mean_, self.input_scale_ = channel_moments(X, lengths)
+            return standardize(X, self.input_mean_, self.input_scale_, lengths)
         return X
 
     def _as_sequence_list(self, X, length):

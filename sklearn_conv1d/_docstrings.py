@@ -66,7 +66,17 @@ SHARED_PARAMETERS = """\
     learning_rate : float, default=0.001
         Learning rate of the optimizer.
     epochs : int, default=100
-        Number of passes over the training data.
+        Number of passes over the training data (at most, with
+        ``timestep_budget`` or early stopping).
+    timestep_budget : int or None, default=None
+        A bound on the work of ``fit``, in timesteps read: ``fit`` runs at
+        most ``timestep_budget // (n_samples * n_timesteps)`` epochs (at
+        least one), ``n_samples`` being the rows trained on and
+        ``n_timesteps`` their padded length. Fit time then grows with the
+        budget, not with the data set, as it would for a time limit, yet a
+        seeded fit trains the same network on any machine. The long recipes
+        of ``ARCHITECTURES`` set it to keep their fits within a minute on 2
+        CPU cores. ``partial_fit`` ignores it. None: ``epochs`` alone.
     batch_size : int, default=32
         Number of sequences per gradient step (and per predict batch).
     steps_per_execution : int, default=1
@@ -114,15 +124,20 @@ SHARED_PARAMETERS = """\
         head (``global_pooling=None``) set it to the longest sequence you
         will predict on, e.g. ``max(map(len, X))`` over the whole data set
         for cross-validation. See "Unequal lengths" in the user guide.
-    normalize : {"series"} or None, default=None
+    normalize : {"dataset", "series"} or None, default="dataset"
+        How ``X`` is scaled before the network, in fit and predict alike.
+        ``"dataset"`` standardises each channel with the mean and standard
+        deviation of all the timesteps of the training sequences
+        (``input_mean_``, ``input_scale_``), padding left out: a
+        ``StandardScaler`` per channel, where scikit-learn's own would scale
+        each timestep apart. It keeps a network trainable whatever the units
+        (a series in tiny or huge units leaves it at chance or with dead
+        units) and keeps what each series' level and scale tell.
         ``"series"`` z-normalises every sequence over its own timesteps, per
-        channel, in fit and predict alike, before any padding (so it works
-        for 2D, 3D and unequal-length input, where a ``StandardScaler``,
-        which normalises across sequences, cannot). None leaves ``X`` as
-        given. It removes each series' level and scale: it keeps a network
-        trainable whatever the units (a series in tiny or huge units leaves
-        it at chance or with dead units), and loses what a level tells, as
-        in JapaneseVowels (see "Accuracy" in the benchmarks).
+        channel, before any padding: it removes each series' level and
+        scale, and loses what they tell, as in JapaneseVowels (see
+        "Accuracy" in the benchmarks). None leaves ``X`` as given. Padding
+        stays zero: the mean level, either way.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation and shuffling. An int gives
         bitwise-identical fits on CPU; None gives a fresh fit each time. The
@@ -153,6 +168,12 @@ SHARED_ATTRIBUTES = """\
         Column names of ``X`` when it is a DataFrame with string columns.
     input_shape_ : tuple of int
         ``(n_timesteps, n_channels)`` of the sequences seen in fit.
+    input_mean_ : ndarray of shape (n_channels,)
+        Mean of each channel over the training timesteps; only with
+        ``normalize="dataset"``.
+    input_scale_ : ndarray of shape (n_channels,)
+        Standard deviation of each channel over the training timesteps (1
+        for a constant channel); only with ``normalize="dataset"``.
     model_ : keras.Model
         The fitted Keras network.
     history_ : dict of str to list of float

@@ -62,8 +62,10 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     class labels are stored in the model's ``metadata_props`` (``"classes"``
     as JSON). For a regressor the output is ``"predictions"``,
     ``(n, n_outputs)``. ``"data_format"`` is stored too. An estimator's
-    ``normalize="series"`` is part of the model: it z-normalises each
-    sequence as given, so pass sequences of the fit length, unpadded.
+    ``normalize`` is part of the model: ``"series"`` z-normalises each
+    sequence as given, so pass sequences of the fit length, unpadded;
+    ``"dataset"`` standardises each channel with the fitted ``input_mean_``
+    and ``input_scale_``.
     Preprocessing steps of a Pipeline are not exported: apply them before the
     ONNX model.
 
@@ -139,7 +141,7 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
             shape,
             channels_first,
             custom_objects(estimator),
-            normalize=estimator.normalize == "series",
+            preprocess=_input_normalization(estimator),
         )
         serving.export(
             file,
@@ -183,23 +185,46 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     return model
 
 
-def _serving_model(network, shape, channels_first, objects=None, normalize=False):
+def _serving_model(network, shape, channels_first, objects=None, preprocess=None):
     """A copy of ``network`` taking ``"sequence"`` in the estimator's layout.
 
     The copy (same weights) keeps the fitted network itself untouched: calling
     it on a new input would add a node to its graph for good. ``objects`` are
     the user's functions the network refers to by name (a callable
-    ``activation``), which the copy is rebuilt with. ``normalize`` puts the
-    estimator's ``normalize="series"`` in front of it.
+    ``activation``), which the copy is rebuilt with. ``preprocess``, a layer, is
+    put in front of it: the estimator's ``normalize``.
     """
     with keras.saving.custom_object_scope(objects or {}):
         copy = keras.models.clone_model(network)
     copy.set_weights(network.get_weights())
     sequence = keras.Input(shape=shape, dtype="float32", name="sequence")
     x = keras.layers.Permute((2, 1))(sequence) if channels_first else sequence
-    if normalize:
-        x = _SeriesNormalization()(x)
+    if preprocess is not None:
+        x = preprocess(x)
     return keras.Model(sequence, copy(x, training=False))
+
+
+def _input_normalization(estimator):
+    """The estimator's ``normalize`` as a layer on channels-last input, or None."""
+    if estimator.normalize == "series":
+        return _SeriesNormalization()
+    if estimator.normalize == "dataset":
+        return _ChannelStandardization(estimator.input_mean_, estimator.input_scale_)
+    return None
+
+
+class _ChannelStandardization(keras.layers.Layer):
+    """``normalize="dataset"`` in the graph: each channel less the fitted mean,
+    over the fitted scale (``input_mean_``, ``input_scale_``), as
+    ``_sequences.standardize`` does."""
+
+    def __init__(self, mean, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.mean = np.asarray(mean, dtype=np.float32)
+        self.scale = np.asarray(scale, dtype=np.float32)
+
+    def call(self, x):
+        return (x - self.mean) / self.scale
 
 
 class _SeriesNormalization(keras.layers.Layer):

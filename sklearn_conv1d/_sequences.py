@@ -150,6 +150,14 @@ def _too_long(lengths, length, data_format, ndims, fitting):
     )
 
 
+def sequence_lengths(X, data_format):
+    """The number of timesteps of each sequence of a list, as an int array."""
+    time_axis = 1 if data_format == "channels_first" else 0
+    return np.array(
+        [np.shape(x)[time_axis] if np.ndim(x) == 2 else len(x) for x in X], dtype=int
+    )
+
+
 def length_groups(X, data_format, length):
     """Split a list of sequences by the length a length-free network reads them at.
 
@@ -164,11 +172,7 @@ def length_groups(X, data_format, length):
         ``(read_length, indices, sequences)`` for each group, the group of
         ``length`` first.
     """
-    time_axis = 1 if data_format == "channels_first" else 0
-    lengths = np.array(
-        [np.shape(x)[time_axis] if np.ndim(x) == 2 else len(x) for x in X]
-    )
-    read_at = np.maximum(lengths, length)
+    read_at = np.maximum(sequence_lengths(X, data_format), length)
     groups = []
     for read_length in np.unique(read_at):
         indices = np.flatnonzero(read_at == read_length)
@@ -200,6 +204,38 @@ def znormalize_sequences(X, data_format):
     """
     time_axis = 1 if data_format == "channels_first" else 0
     return [znormalize(x, time_axis if np.ndim(x) == 2 else 0) for x in X]
+
+
+def channel_moments(X, lengths=None):
+    """Mean and scale of each channel of ``X`` over all samples and timesteps.
+
+    ``X`` is channels-last, ``(n_samples, n_timesteps, n_channels)``;
+    ``lengths``, where given, is each sample's number of timesteps, its
+    padding past them left out. The scale is the standard deviation, 1 for
+    a constant channel (which is then only centred), as in scikit-learn's
+    ``StandardScaler``. Both are float64 arrays of shape ``(n_channels,)``.
+    """
+    values = X.reshape(-1, X.shape[2]) if lengths is None else X[_mask(X, lengths)]
+    mean = values.mean(axis=0, dtype=np.float64)
+    std = values.std(axis=0, dtype=np.float64)
+    return mean, np.where(std == 0, 1.0, std)
+
+
+def standardize(X, mean, scale, lengths=None):
+    """Channels-last ``X`` less ``mean``, over ``scale``, per channel, in float32.
+
+    Padding past ``lengths`` stays zero: the level of the data's mean, as
+    ``znormalize_sequences`` leaves it at each series' mean.
+    """
+    X = ((X - mean) / scale).astype(np.float32)
+    if lengths is not None:
+        X[~_mask(X, lengths)] = 0.0
+    return X
+
+
+def _mask(X, lengths):
+    """Whether each timestep of ``X`` is a sequence's own, not padding."""
+    return np.arange(X.shape[1]) < np.asarray(lengths)[:, np.newaxis]
 
 
 def _sequence_axes(data_format):

@@ -1,6 +1,6 @@
 """Residual, dilated and separable networks, the named ARCHITECTURES (each a
 network and its training recipe), and the training options of the accuracy
-recipe (learning rate on plateaus, per-series normalisation)."""
+recipe (learning rate on plateaus, input normalisation)."""
 
 import pickle
 
@@ -51,6 +51,7 @@ def test_every_entry_sets_the_network_and_its_recipe():
         # Whatever the estimator held before, the entry defines it all.
         held = {key: defaults[key] for key in params}
         held.update(epochs=3, batch_size=7, normalize="series", dropout=0.5)
+        held.update(timestep_budget=100)
         held.update(n_iter_no_change=2, tol=0.5, learning_rate=0.1, residual=1)
         clf = Conv1DClassifier(**held).set_params(**params)
         assert {key: clf.get_params()[key] for key in params} == dict(params)
@@ -139,18 +140,19 @@ def test_grid_search_over_named_architectures():
     X, y = make_sequences(n_samples=30, n_timesteps=48)
     grid = architecture_grid("seed", "lite")
     assert len(grid) == 2 and grid[1]["separable"] == [True]
-    assert grid[1]["normalize"] == ["series"] and grid[1]["batch_size"] == [16]
+    assert grid[1]["timestep_budget"] == [1_600_000] and grid[1]["batch_size"] == [16]
     # A key of the entry added to a point overrides its recipe there.
     grid[0]["epochs"], grid[1]["epochs"] = [2], [3]
     base = Conv1DClassifier(
-        **{**ARCHITECTURES["seed"], "residual": 1, "normalize": "series"}
-    ).set_params(**FAST)
+        **{**ARCHITECTURES["seed"], "residual": 1, "normalize": None}
+    ).set_params(**FAST, timestep_budget=5)  # one epoch, were it left over
     search = GridSearchCV(base, grid, cv=2).fit(X, y)
     results = search.cv_results_
     # Each point fully defines its network and its training: the base's
-    # residual, normalize and batch_size are not left over.
+    # residual, normalize, timestep_budget and batch_size are not left over.
     assert results["param_residual"].tolist() == [None, None]
-    assert results["param_normalize"].tolist() == [None, "series"]
+    assert results["param_normalize"].tolist() == ["dataset", "dataset"]
+    assert results["param_timestep_budget"].tolist() == [None, 1_600_000]
     assert results["param_batch_size"].tolist() == [32, 16]
     assert results["param_reduce_lr_patience"].tolist() == [None, 20]
     assert results["param_epochs"].tolist() == [2, 3]
@@ -261,6 +263,58 @@ def test_series_normalisation_is_per_sequence_and_before_padding():
     manual = Conv1DClassifier(epochs=2, random_state=0).fit(by_hand, y)
     np.testing.assert_allclose(
         auto.predict_proba(ragged), manual.predict_proba(by_hand), atol=1e-5
+    )
+
+
+def test_dataset_normalisation_standardises_each_channel_with_fit_statistics(
+    tmp_path,
+):
+    X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=3)
+    # Channels in other units and levels; the last one constant.
+    X = X * np.float32([1000.0, 0.001, 1.0]) + np.float32([500.0, -3.0, 0.0])
+    X[:, :, 2] = 7.0
+    params = dict(normalize="dataset", epochs=2, random_state=0)
+    clf = Conv1DClassifier(**params).fit(X, y)
+    mean, std = X.mean(axis=(0, 1), dtype=np.float64), X.std(axis=(0, 1))
+    np.testing.assert_allclose(clf.input_mean_, mean, rtol=1e-6)
+    np.testing.assert_allclose(clf.input_scale_, [*std[:2], 1.0], rtol=1e-5)
+    # As if the user had standardised the training set by hand, at predict too.
+    by_hand = ((X - clf.input_mean_) / clf.input_scale_).astype(np.float32)
+    manual = Conv1DClassifier(epochs=2, random_state=0).fit(by_hand, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(X[:5]), manual.predict_proba(by_hand[:5]), atol=1e-5
+    )
+    # The statistics are fitted state: kept by save/load, dropped by a refit
+    # without them, and not refitted by partial_fit.
+    loaded = load(save(clf, tmp_path / "clf.skconv1d"))
+    np.testing.assert_array_equal(loaded.input_scale_, clf.input_scale_)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    streamed = Conv1DClassifier(normalize="dataset", random_state=0)
+    streamed.partial_fit(X, y).partial_fit(X * 2, y)
+    np.testing.assert_allclose(streamed.input_mean_, mean, rtol=1e-6)
+    clf.set_params(normalize=None).fit(X, y)
+    assert not hasattr(clf, "input_mean_") and not hasattr(clf, "input_scale_")
+
+
+def test_dataset_normalisation_of_unequal_lengths_leaves_padding_out():
+    X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
+    X = X * np.float32(40.0) + np.float32(9.0)
+    ragged = [x[: 12 + i % 13] for i, x in enumerate(X)]
+    params = dict(global_pooling="avg", dense_units=None, epochs=2, random_state=0)
+    clf = Conv1DClassifier(normalize="dataset", **params).fit(ragged, y)
+    timesteps = np.concatenate(ragged)
+    np.testing.assert_allclose(clf.input_mean_, timesteps.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(clf.input_scale_, timesteps.std(0), rtol=1e-5)
+    # Each sequence standardised, then padded with zeros (the data's mean).
+    by_hand = [((x - timesteps.mean(0)) / timesteps.std(0)) for x in ragged]
+    manual = Conv1DClassifier(**params).fit(by_hand, y)
+    # A sequence longer than those of fit is read whole, standardised alike.
+    longer = [np.concatenate([X[0], X[1]])]
+    longer_by_hand = [(longer[0] - timesteps.mean(0)) / timesteps.std(0)]
+    np.testing.assert_allclose(
+        clf.predict_proba(ragged + longer),
+        manual.predict_proba(by_hand + longer_by_hand),
+        atol=1e-5,
     )
 
 

@@ -262,3 +262,26 @@ def test_fitting_many_networks_prints_no_retracing_warning():
     finally:
         tf.get_logger().removeHandler(handler)
     assert not [r for r in records if "retracing" in r.getMessage()]
+
+
+def test_timestep_budget_caps_the_epochs_of_fit_alone():
+    X, y = make_sequences(n_samples=40, n_timesteps=24)
+    params = dict(FAST, n_iter_no_change=None, epochs=50)
+    # Three epochs of 40 rows of 24 timesteps fit in the budget, not four.
+    budget = 40 * 24 * 3 + 100
+    capped = Conv1DClassifier(**params, timestep_budget=budget).fit(X, y)
+    assert capped.n_iter_ == 3 and len(capped.history_["loss"]) == 3
+    # The same network as three epochs: the budget only counts them.
+    three = Conv1DClassifier(**{**params, "epochs": 3}).fit(X, y)
+    np.testing.assert_array_equal(capped.predict_proba(X), three.predict_proba(X))
+    # The rows trained on count: early stopping holds out a quarter of them.
+    held_out = Conv1DClassifier(
+        **params, timestep_budget=30 * 24 * 4, early_stopping=True
+    ).set_params(validation_fraction=0.25, n_iter_no_change=50)
+    assert held_out.fit(X, y).n_iter_ == 4
+    # At least one epoch; epochs stays the bound; partial_fit ignores it.
+    assert Conv1DClassifier(**params, timestep_budget=1).fit(X, y).n_iter_ == 1
+    small = dict(params, epochs=2, timestep_budget=10**9)
+    assert Conv1DClassifier(**small).fit(X, y).n_iter_ == 2
+    streamed = Conv1DClassifier(**params, timestep_budget=1).partial_fit(X, y)
+    assert len(streamed.partial_fit(X, y).history_["loss"]) == 2

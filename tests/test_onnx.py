@@ -131,15 +131,16 @@ def test_callable_activation_exports():
     np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
 
 
+@pytest.mark.parametrize("normalize", ["series", "dataset"])
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
-def test_normalize_series_is_part_of_the_model(data_format):
+def test_normalize_is_part_of_the_model(data_format, normalize):
     X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2)
     # Other units and levels per series and channel; one constant channel.
     X = X * np.float32(50) + np.arange(24, dtype=np.float32)[:, None, None]
     X[0, :, 1] = 3.0
     if data_format == "channels_first":
         X = X.transpose(0, 2, 1).copy()
-    clf = Conv1DClassifier(normalize="series", data_format=data_format, **TINY)
+    clf = Conv1DClassifier(normalize=normalize, data_format=data_format, **TINY)
     clf.fit(X, y)
     (proba,) = session(to_onnx(clf)).run(None, {"sequence": X})
     np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
