@@ -14,6 +14,7 @@ training step of the fit loop (compiled epochs, see ``_training``) and the
 tags.
 """
 
+import contextlib
 import copy
 from collections import defaultdict
 from functools import partial
@@ -291,17 +292,18 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 "n_iter_no_change to an int (e.g. 10) or early_stopping=False."
             )
         self._fit_seed = draw_seed(self.random_state)
-        BaseWrapper.fit(
-            self,
-            X,
-            y,
-            sample_weight=sample_weight,
-            validation=None if X_val is None else (X_val, y_val),
-            early_stopping=self.early_stopping,
-            stop_on_loss=self.n_iter_no_change is not None,
-            recompute_batch_norm=True,
-            timestep_budget=self.timestep_budget,
-        )
+        with self._weighing_normalization(sample_weight):
+            BaseWrapper.fit(
+                self,
+                X,
+                y,
+                sample_weight=sample_weight,
+                validation=None if X_val is None else (X_val, y_val),
+                early_stopping=self.early_stopping,
+                stop_on_loss=self.n_iter_no_change is not None,
+                recompute_batch_norm=True,
+                timestep_budget=self.timestep_budget,
+            )
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -344,8 +346,22 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         """
         if not self.initialized_:
             self._fit_seed = draw_seed(self.random_state)
-        BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight)
+        with self._weighing_normalization(sample_weight):
+            BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight)
         return self
+
+    @contextlib.contextmanager
+    def _weighing_normalization(self, sample_weight):
+        """Let ``normalize="dataset"`` weigh its statistics by ``sample_weight``.
+
+        scikeras validates ``X`` (where the statistics are fitted) before
+        the weights, so they are held here for the length of the call.
+        """
+        self._normalization_weights = sample_weight
+        try:
+            yield
+        finally:
+            del self._normalization_weights
 
     def _initialize_callbacks(self):
         """Check ``callbacks`` and take private copies for this fit.
@@ -505,7 +521,12 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             sample_weight, X, dtype=np.float32, ensure_non_negative=True
         )
         sample_weight = sample_weight * self._target_sample_weight(y)
-        return BaseWrapper._validate_sample_weight(X, y, sample_weight)
+        X, y, sample_weight = BaseWrapper._validate_sample_weight(X, y, sample_weight)
+        # Mean 1 over the rows trained on (those of weight 0 are dropped): a
+        # full batch's loss is then sum(w * loss) / sum(w), as with each row
+        # repeated w times, whatever the scale of the weights.
+        scale = len(sample_weight) / sample_weight.sum(dtype=np.float64)
+        return X, y, (sample_weight * scale).astype(np.float32)
 
     def _target_sample_weight(self, y):
         """Per-sample weight implied by the targets (e.g. class weights)."""
@@ -633,7 +654,15 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             return znormalize(X, axis=1).astype(np.float32)
         if self.normalize == "dataset":
             if reset:
-                self.input_mean_, self.input_scale_ = channel_moments(X, lengths)
+                weights = self.__dict__.get("_normalization_weights")
+                if weights is not None:
+                    weights = _check_sample_weight(
+                        weights, X, dtype=np.float64, ensure_non_negative=True
+                    )
+                    weights = weights if weights.any() else None  # refused later
+                self.input_mean_, self.input_scale_ = channel_moments(
+                    X, lengths, weights
+                )
             return standardize(X, self.input_mean_, self.input_scale_, lengths)
         return X
 

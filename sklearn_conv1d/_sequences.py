@@ -206,18 +206,25 @@ def znormalize_sequences(X, data_format):
     return [znormalize(x, time_axis if np.ndim(x) == 2 else 0) for x in X]
 
 
-def channel_moments(X, lengths=None):
+def channel_moments(X, lengths=None, weights=None):
     """Mean and scale of each channel of ``X`` over all samples and timesteps.
 
     ``X`` is channels-last, ``(n_samples, n_timesteps, n_channels)``;
     ``lengths``, where given, is each sample's number of timesteps, its
-    padding past them left out. The scale is the standard deviation, 1 for
-    a constant channel (which is then only centred), as in scikit-learn's
-    ``StandardScaler``. Both are float64 arrays of shape ``(n_channels,)``.
+    padding past them left out. ``weights`` weigh each sample's timesteps,
+    as its ``sample_weight`` weighs its loss: a weight of 2 counts like the
+    sample twice, 0 leaves it out. The scale is the standard deviation, 1
+    for a constant channel (which is then only centred), as in
+    scikit-learn's ``StandardScaler``. Both are float64 arrays of shape
+    ``(n_channels,)``.
     """
-    values = X.reshape(-1, X.shape[2]) if lengths is None else X[_mask(X, lengths)]
-    mean = values.mean(axis=0, dtype=np.float64)
-    std = values.std(axis=0, dtype=np.float64)
+    steps = np.ones(X.shape[:2]) if lengths is None else _mask(X, lengths) * 1.0
+    if weights is not None:
+        steps = steps * np.asarray(weights, dtype=np.float64)[:, np.newaxis]
+    total = steps.sum()
+    mean = np.einsum("nt,ntc->c", steps, X, dtype=np.float64) / total
+    var = np.einsum("nt,ntc->c", steps, np.square(X - mean)) / total
+    std = np.sqrt(var)
     return mean, np.where(std == 0, 1.0, std)
 
 

@@ -172,6 +172,30 @@ def test_sample_weight_and_class_weight_are_validated():
         Conv1DClassifier(**FAST, class_weight={0: 1.0, 7: 2.0}).fit(X, y)
 
 
+@pytest.mark.parametrize("normalize", ["dataset", None])
+def test_integer_weights_train_as_repeated_rows(normalize):
+    # scikit-learn's meaning of a weight: 2 counts a row twice, 0 leaves it
+    # out, whatever their scale. In one full batch that is the same loss and
+    # the same input statistics, so the same network up to float32 rounding.
+    X, y = make_sequences(n_samples=16, n_timesteps=20)
+    X = X * np.float32(3.0) + np.float32(1.0)
+    weights = np.random.default_rng(0).integers(0, 4, size=len(y))
+    # With SGD the loss's scale is the step's: halved weights must not train
+    # at another learning rate than the repeated rows.
+    params = dict(FAST, epochs=20, batch_size=64, normalize=normalize)
+    params.update(optimizer="sgd", learning_rate=0.05)
+    repeated = Conv1DClassifier(**params).fit(
+        X.repeat(weights, axis=0), y.repeat(weights)
+    )
+    weighted = Conv1DClassifier(**params).fit(X, y, sample_weight=weights * 0.5)
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X), rtol=0, atol=1e-5
+    )
+    if normalize:
+        np.testing.assert_allclose(weighted.input_mean_, repeated.input_mean_)
+        np.testing.assert_allclose(weighted.input_scale_, repeated.input_scale_)
+
+
 def test_balanced_class_weight_fits_imbalanced_data():
     X, y = make_sequences(n_samples=60)
     keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:6]]
