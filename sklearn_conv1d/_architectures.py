@@ -101,24 +101,30 @@ _FCN = dict(
 # Recipes, measured over the 31 sets of the development suite with
 # ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0``
 # (benchmarks/results/): "seed" (the defaults; bench_accuracy_defaults.txt),
-# and "lite" and "inception" with at most 60 s per fit (``--budget 60``;
-# bench_accuracy_named.txt). The deeper networks share LITE's recipe
-# (series normalisation, batch 16, at most 200 epochs, the rate halved after
-# 20 stalled epochs, stopped after 40); the suite accuracy of "fcn",
-# "fcn_pooled" and "resnet" is still to be measured. A recipe lists only what
-# differs from the estimators' defaults; _architecture fills in the rest of
-# _RECIPE_KEYS.
+# "lite" and "inception" (bench_accuracy_named.txt). The deeper networks share
+# LITE's recipe (batch 16, at most 200 epochs, the rate halved after 20
+# stalled epochs, stopped after 40), each within a timestep budget sized to
+# about 50 s of training on two CPU cores with TensorFlow, from the
+# network's measured throughput in timesteps a second (bench_accuracy_named.txt
+# for "lite" and "inception", epoch_time_by_backend.txt for the others); the
+# suite accuracy of "fcn", "fcn_pooled" and "resnet" is still to be measured.
+# A recipe lists only what differs from the estimators' defaults;
+# _architecture fills in the rest of _RECIPE_KEYS.
 
-#: The recipe measured with "lite" and "inception", shared by the deeper networks:
-#: series normalisation, batch 16, at most 200 epochs, the learning rate halved
-#: after 20 epochs without progress and training stopped after 40.
-_LONG_RECIPE = dict(
-    batch_size=16,
-    epochs=200,
-    timestep_budget=1_600_000,
-    reduce_lr_patience=20,
-    n_iter_no_change=40,
-)
+
+def _long_recipe(timestep_budget):
+    """The recipe measured with "lite" and "inception", shared by the deeper
+    networks: batch 16, at most 200 epochs within ``timestep_budget``, the
+    learning rate halved after 20 epochs without progress and training
+    stopped after 40."""
+    return dict(
+        batch_size=16,
+        epochs=200,
+        timestep_budget=timestep_budget,
+        reduce_lr_patience=20,
+        n_iter_no_change=40,
+    )
+
 
 #: Named configurations, by name: parameter dicts of
 #: :class:`~sklearn_conv1d.Conv1DClassifier` and
@@ -131,7 +137,7 @@ ARCHITECTURES = _Architectures(
         "seed": _architecture(recipe=dict()),
         "fcn": _architecture(
             **_FCN,
-            recipe=_LONG_RECIPE,
+            recipe=_long_recipe(3_000_000),
         ),
         # The FCN with max pooling (2) after each conv layer: a quarter of the
         # timesteps reach the last layer, so an epoch costs about half the
@@ -140,7 +146,7 @@ ARCHITECTURES = _Architectures(
         # and JapaneseVowels (benchmarks/choose_pooling.py).
         "fcn_pooled": _architecture(
             **{**_FCN, "pool_size": 2},
-            recipe=_LONG_RECIPE,
+            recipe=_long_recipe(5_000_000),
         ),
         # ResNet of Wang et al. (2017): three residual blocks of three layers.
         "resnet": _architecture(
@@ -151,7 +157,7 @@ ARCHITECTURES = _Architectures(
             pool_size=None,
             global_pooling="avg",
             dense_units=None,
-            recipe=_LONG_RECIPE,
+            recipe=_long_recipe(2_000_000),
         ),
         # InceptionTime's network (Ismail Fawaz et al., 2020): six inception
         # modules of 4 x 32 channels (kernels 40, 20, 10 and a pooling
@@ -165,7 +171,7 @@ ARCHITECTURES = _Architectures(
             pool_size=None,
             global_pooling="avg",
             dense_units=None,
-            recipe=_LONG_RECIPE,
+            recipe=_long_recipe(1_500_000),
         ),
         # LITE-style (Ismail-Fawaz et al., 2023): few filters, long kernels,
         # dilated depthwise separable convolutions, global average pooling.
@@ -178,7 +184,7 @@ ARCHITECTURES = _Architectures(
             pool_size=None,
             global_pooling="avg",
             dense_units=None,
-            recipe=_LONG_RECIPE,
+            recipe=_long_recipe(20_000_000),
         ),
     }
 )

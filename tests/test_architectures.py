@@ -140,7 +140,7 @@ def test_grid_search_over_named_architectures():
     X, y = make_sequences(n_samples=30, n_timesteps=48)
     grid = architecture_grid("seed", "lite")
     assert len(grid) == 2 and grid[1]["separable"] == [True]
-    assert grid[1]["timestep_budget"] == [1_600_000] and grid[1]["batch_size"] == [16]
+    assert grid[1]["timestep_budget"] == [20_000_000] and grid[1]["batch_size"] == [16]
     # A key of the entry added to a point overrides its recipe there.
     grid[0]["epochs"], grid[1]["epochs"] = [2], [3]
     base = Conv1DClassifier(
@@ -152,7 +152,7 @@ def test_grid_search_over_named_architectures():
     # residual, normalize, timestep_budget and batch_size are not left over.
     assert results["param_residual"].tolist() == [None, None]
     assert results["param_normalize"].tolist() == ["dataset", "dataset"]
-    assert results["param_timestep_budget"].tolist() == [None, 1_600_000]
+    assert results["param_timestep_budget"].tolist() == [None, 20_000_000]
     assert results["param_batch_size"].tolist() == [32, 16]
     assert results["param_reduce_lr_patience"].tolist() == [None, 20]
     assert results["param_epochs"].tolist() == [2, 3]
