@@ -35,7 +35,10 @@ A configuration is
   weights kept) and ``budget=S`` stops a fit at the end of the first epoch
   past ``S`` seconds.
 
-``--budget`` sets ``budget=`` for every configuration.
+``--budget`` sets ``budget=`` for every configuration. The named
+configurations need neither: their recipes bound each fit by a
+``timestep_budget``, a count of work that gives the same network on any
+machine, where a time limit gives fewer epochs on a busy one.
 """
 
 import argparse

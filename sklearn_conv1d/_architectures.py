@@ -173,6 +173,23 @@ ARCHITECTURES = _Architectures(
             dense_units=None,
             recipe=_long_recipe(1_500_000),
         ),
+        # InceptionTime's network with 16 filters per branch (modules of
+        # 4 x 16 channels): about a quarter of the arithmetic, so about three
+        # times the epochs in the same time on CPU, which the large sets of
+        # the suite need (ACSF1, Adiac, Computers, CricketX, FiftyWords: 6 to
+        # 12 points above "inception" at a similar fit time; screened with
+        # bench_accuracy.py on those sets).
+        "inception_small": _architecture(
+            filters=(16,) * 6,
+            kernel_size=40,
+            inception=True,
+            residual=3,
+            batch_norm=True,
+            pool_size=None,
+            global_pooling="avg",
+            dense_units=None,
+            recipe=_long_recipe(3_500_000),
+        ),
         # LITE-style (Ismail-Fawaz et al., 2023): few filters, long kernels,
         # dilated depthwise separable convolutions, global average pooling.
         "lite": _architecture(

@@ -60,7 +60,7 @@ def test_every_entry_sets_the_network_and_its_recipe():
     # The seed entry is the defaults; the others carry a recipe of their own.
     keys = _KEYS + _RECIPE_KEYS
     assert dict(ARCHITECTURES["seed"]) == {key: defaults[key] for key in keys}
-    for name in ("fcn", "fcn_pooled", "resnet", "inception", "lite"):
+    for name in ("fcn", "fcn_pooled", "resnet", "inception", "inception_small", "lite"):
         recipe = {key: ARCHITECTURES[name][key] for key in _RECIPE_KEYS}
         assert recipe != {key: defaults[key] for key in _RECIPE_KEYS}, name
     # An entry sets epochs: override it after unpacking, not next to it.

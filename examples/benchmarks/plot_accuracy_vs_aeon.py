@@ -6,8 +6,8 @@ Accuracy over the development suite against MiniRocket
 ``benchmarks/bench_accuracy.py`` fitted, on a 2-core machine,
 ``Conv1DClassifier()`` at its defaults (``bench_accuracy_defaults.txt``),
 the named configurations ``"lite"`` and ``"inception"`` with the recipe
-their :data:`~sklearn_conv1d.ARCHITECTURES` entries carry, at most 60 s per
-fit (``bench_accuracy_named.txt``), and aeon's ``MiniRocketClassifier()`` in each
+their :data:`~sklearn_conv1d.ARCHITECTURES` entries carry, each fit bounded
+by the recipe's ``timestep_budget`` (``bench_accuracy_named.txt``), and aeon's ``MiniRocketClassifier()`` in each
 run, on the train/test splits of the 31 UCR/UEA data sets of the development
 suite (``benchmarks/_datasets.py``), seed 0, and recorded the test accuracy
 and the wall time of ``fit`` in ``benchmarks/results/``. This script trains
