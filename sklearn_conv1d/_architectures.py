@@ -101,19 +101,21 @@ _FCN = dict(
 # Recipes, measured over the 31 sets of the development suite with
 # ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0``
 # (benchmarks/results/): "seed" (the defaults; bench_accuracy_defaults.txt),
-# "lite" and "inception" (bench_accuracy_named.txt). The deeper networks share
+# "lite" and "inception" (bench_accuracy_named.txt), "inception_small"
+# (bench_accuracy_inception_small.txt). The deeper networks share
 # LITE's recipe (batch 16, at most 200 epochs, the rate halved after 20
 # stalled epochs, stopped after 40), each within a timestep budget sized to
 # about 50 s of training on two CPU cores with TensorFlow, from the
 # network's measured throughput in timesteps a second (bench_accuracy_named.txt
-# for "lite" and "inception", epoch_time_by_backend.txt for the others); the
+# for "lite" and "inception", choose_inception_small.txt for
+# "inception_small", epoch_time_by_backend.txt for the others); the
 # suite accuracy of "fcn", "fcn_pooled" and "resnet" is still to be measured.
 # A recipe lists only what differs from the estimators' defaults;
 # _architecture fills in the rest of _RECIPE_KEYS.
 
 
 def _long_recipe(timestep_budget):
-    """The recipe measured with "lite" and "inception", shared by the deeper
+    """The recipe measured with "lite" and the inception networks, shared by the deeper
     networks: batch 16, at most 200 epochs within ``timestep_budget``, the
     learning rate halved after 20 epochs without progress and training
     stopped after 40."""
@@ -238,8 +240,8 @@ def architecture_grid(*names):
     --------
     >>> from sklearn_conv1d import architecture_grid
     >>> grid = architecture_grid("seed", "fcn")
-    >>> len(grid), grid[1]["global_pooling"], grid[1]["normalize"]
-    (2, ['avg'], ['series'])
+    >>> len(grid), grid[1]["global_pooling"], grid[1]["timestep_budget"]
+    (2, ['avg'], [3000000])
     >>> grid[1]["epochs"] = [50]  # the FCN's recipe, for 50 epochs
     """
     names = names or tuple(ARCHITECTURES)

@@ -189,8 +189,9 @@ def test_a_list_gives_each_sequence_its_own_length(multichannel):
     relevance = class_activation_map(clf, sequences, target="low")
     assert isinstance(relevance, list)
     assert [len(r) for r in relevance] == [len(x) for x in sequences]
-    # As predict does, shorter sequences are read zero-padded to the fit length.
-    padded = np.zeros_like(X)
+    # As predict does, shorter sequences are read padded to the fit length, at
+    # the data's mean level (zero once standardised).
+    padded = np.tile(clf.input_mean_, (*X.shape[:2], 1)).astype(X.dtype)
     for i, x in enumerate(sequences):
         padded[i, : len(x)] = x
     full = class_activation_map(clf, padded, target="low")

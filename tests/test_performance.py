@@ -21,7 +21,8 @@ from sklearn_conv1d._model_pool import POOL
 from sklearn_conv1d._network import HYPERPARAMETERS
 from sklearn_conv1d._predict import predictor
 
-SMALL = dict(filters=4, dense_units=8, epochs=2, random_state=0)
+# Unnormalised, so that the network reads X as given, as Keras's predict does.
+SMALL = dict(filters=4, dense_units=8, epochs=2, random_state=0, normalize=None)
 
 
 def make_data(n_samples=40, n_timesteps=16, seed=0):
@@ -235,7 +236,12 @@ def ragged_series(n_samples, shortest, longest, seed):
 
 
 GLOBAL = dict(
-    global_pooling="avg", padding="same", pool_size=None, dense_units=(), epochs=2
+    global_pooling="avg",
+    padding="same",
+    pool_size=None,
+    dense_units=(),
+    epochs=2,
+    normalize=None,  # the network reads the series as given, as Keras predict does
 )
 
 

@@ -128,7 +128,11 @@ def test_sequence_length_pads_lists_and_arrays_alike_and_never_truncates():
     X, y = ragged()
     clf = Conv1DRegressor(sequence_length=40, **TINY).fit(X, y.astype(float))
     assert clf.input_shape_ == (40, 2)
-    as_array = np.stack([np.pad(x, ((0, 40 - len(x)), (0, 0))) for x in X])
+    # Padded at the data's mean: zero once standardised, as a list's padding.
+    mean = clf.input_mean_.astype(np.float32)
+    as_array = np.stack(
+        [np.concatenate([x, np.tile(mean, (40 - len(x), 1))]) for x in X]
+    )
     np.testing.assert_array_equal(clf.predict(X), clf.predict(as_array))
     short = np.stack([x[:10] for x in X])  # an array of 10 timesteps is padded too
     np.testing.assert_array_equal(clf.predict(short), clf.predict(list(short)))

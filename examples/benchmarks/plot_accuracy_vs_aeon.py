@@ -5,9 +5,11 @@ Accuracy over the development suite against MiniRocket
 
 ``benchmarks/bench_accuracy.py`` fitted, on a 2-core machine,
 ``Conv1DClassifier()`` at its defaults (``bench_accuracy_defaults.txt``),
-the named configurations ``"lite"`` and ``"inception"`` with the recipe
+the named configurations ``"lite"``, ``"inception"`` and
+``"inception_small"`` with the recipe
 their :data:`~sklearn_conv1d.ARCHITECTURES` entries carry, each fit bounded
-by the recipe's ``timestep_budget`` (``bench_accuracy_named.txt``), and aeon's ``MiniRocketClassifier()`` in each
+by the recipe's ``timestep_budget`` (``bench_accuracy_named.txt``,
+``bench_accuracy_inception_small.txt``), and aeon's ``MiniRocketClassifier()`` in each
 run, on the train/test splits of the 31 UCR/UEA data sets of the development
 suite (``benchmarks/_datasets.py``), seed 0, and recorded the test accuracy
 and the wall time of ``fit`` in ``benchmarks/results/``. This script trains
@@ -28,7 +30,10 @@ except NameError:  # run interactively
     here = Path.cwd()
 candidates = [folder / "benchmarks" / "results" for folder in [here, *here.parents]]
 folder = next(f for f in candidates if (f / "bench_accuracy_defaults.txt").is_file())
-files = [folder / "bench_accuracy_defaults.txt", folder / "bench_accuracy_named.txt"]
+files = [
+    folder / f"bench_accuracy_{name}.txt"
+    for name in ("defaults", "named", "inception_small")
+]
 
 SUMMARY = re.compile(
     r"^(?P<dataset>\w+)\s+(?P<name>\S.*?)\s+(?P<acc>[\d.]+) "
