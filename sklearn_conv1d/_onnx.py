@@ -224,7 +224,10 @@ class _ChannelStandardization(keras.layers.Layer):
         self.scale = np.asarray(scale, dtype=np.float32)
 
     def call(self, x):
-        return (x - self.mean) / self.scale
+        # Through keras.ops: on PyTorch, ``tensor - ndarray`` traced into an
+        # ONNX graph without its input.
+        ops = keras.ops
+        return ops.divide(ops.subtract(x, self.mean), self.scale)
 
 
 class _SeriesNormalization(keras.layers.Layer):
