@@ -98,6 +98,18 @@ _FCN = dict(
     dense_units=None,
 )
 
+#: InceptionTime's network but for its filters: six inception modules (kernels
+#: 40, 20, 10 and a pooling branch) in two residual blocks of three.
+_INCEPTION = dict(
+    kernel_size=40,
+    inception=True,
+    residual=3,
+    batch_norm=True,
+    pool_size=None,
+    global_pooling="avg",
+    dense_units=None,
+)
+
 # Recipes, measured over the 31 sets of the development suite with
 # ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0``
 # (benchmarks/results/): "seed" (the defaults; bench_accuracy_defaults.txt),
@@ -165,15 +177,7 @@ ARCHITECTURES = _Architectures(
         # modules of 4 x 32 channels (kernels 40, 20, 10 and a pooling
         # branch) in two residual blocks of three, global average pooling.
         "inception": _architecture(
-            filters=(32,) * 6,
-            kernel_size=40,
-            inception=True,
-            residual=3,
-            batch_norm=True,
-            pool_size=None,
-            global_pooling="avg",
-            dense_units=None,
-            recipe=_long_recipe(1_500_000),
+            **_INCEPTION, filters=(32,) * 6, recipe=_long_recipe(1_500_000)
         ),
         # InceptionTime's network with 16 filters per branch (modules of
         # 4 x 16 channels): about a quarter of the arithmetic, so about three
@@ -182,15 +186,7 @@ ARCHITECTURES = _Architectures(
         # 12 points above "inception" at a similar fit time; screened with
         # bench_accuracy.py on those sets).
         "inception_small": _architecture(
-            filters=(16,) * 6,
-            kernel_size=40,
-            inception=True,
-            residual=3,
-            batch_norm=True,
-            pool_size=None,
-            global_pooling="avg",
-            dense_units=None,
-            recipe=_long_recipe(3_500_000),
+            **_INCEPTION, filters=(16,) * 6, recipe=_long_recipe(3_500_000)
         ),
         # LITE-style (Ismail-Fawaz et al., 2023): few filters, long kernels,
         # dilated depthwise separable convolutions, global average pooling.
