@@ -21,9 +21,9 @@ classifies GunPoint with a logistic regression on those embeddings.
 # %%
 # Fit the FCN (three convolutional blocks, global average pooling, then the
 # softmax layer, ``ARCHITECTURES["fcn"]``) with the training recipe the entry
-# carries (per-series normalisation, small batches, the learning rate halved
-# on plateaus): about 20 s on two CPU cores. GunPoint is univariate: use 2D
-# ``(n_series, n_timesteps)`` arrays.
+# carries (small batches, the learning rate halved on plateaus, each channel
+# standardised with the training data's statistics): about 20 s on two CPU
+# cores. GunPoint is univariate: use 2D ``(n_series, n_timesteps)`` arrays.
 import matplotlib.pyplot as plt
 import numpy as np
 from aeon.datasets import load_classification

@@ -254,8 +254,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample in the loss. Samples of zero
-            weight are left out.
+            Non-negative weight of each sample in the loss, scaled to a mean
+            of 1 (only their ratios count: integer weights train as repeated
+            samples). Samples of zero weight are left out.
         X_val, y_val : array-like, default=None
             An explicit validation set, in the layout of ``X`` and ``y``. Its
             loss and metrics are recorded in ``history_`` (``val_*`` keys) and,
@@ -314,7 +315,8 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         whatever ``warm_start`` says; ``history_`` keeps growing. Early
         stopping does not apply, and batch normalisation keeps the moving
         averages of its statistics across calls (``fit`` recomputes them
-        over its data; see ``batch_norm_momentum``).
+        over its data; see ``batch_norm_momentum``). ``normalize="dataset"``
+        fits its statistics on the first call and keeps them.
 
         Parameters
         ----------
@@ -324,7 +326,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample in the loss.
+            Non-negative weight of each sample in the loss, relative to the
+            other samples of the call: each call's weights are scaled to a
+            mean of 1, as ``fit``'s are.
 
         Returns
         -------
@@ -591,7 +595,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         if X is None:
             return None, self._check_targets(y, reset=False)
         length = self.sequence_length if reset else self.input_shape_[0]
-        kwargs = dict(reset=reset, dtype=np.float32, allow_nd=True)
+        # float64 data stays float64 until standardised: an offset large
+        # against the variation (1e6 +- 1e-3) would not survive float32.
+        kwargs = dict(reset=reset, dtype=[np.float32, np.float64], allow_nd=True)
         with explain_input_errors():
             if self.sequence_length is not None:
                 X = self._as_sequence_list(X, length)
@@ -629,7 +635,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 X = znormalize_sequences(X, self.data_format)
             lengths = sequence_lengths(X, self.data_format)
             X = stack_sequences(X, self.data_format, length)
-            X = check_array(X, dtype=np.float32, allow_nd=True)
+            X = check_array(X, dtype=[np.float32, np.float64], allow_nd=True)
         X = to_channels_last(X, self.data_format)
         channels = self.input_shape_[1]
         if X.shape[2] != channels:
@@ -647,9 +653,25 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         whose padding neither enters the statistics nor changes: a list was
         z-normalised (``"series"``) before padding, each sequence on its own.
         """
+        if X.dtype == np.float64 and X.size:
+            largest = np.abs(X).max()
+            if largest > np.finfo(np.float32).max:
+                raise ValueError(
+                    "Input X contains infinity or a value too large for float32 "
+                    f"(largest magnitude {largest:.3g}), in which the network "
+                    "computes. Rescale X."
+                )
         if reset:
             for name in ("input_mean_", "input_scale_"):
                 self.__dict__.pop(name, None)
+        elif hasattr(self, "input_mean_") != (self.normalize == "dataset"):
+            fitted = "'dataset'" if hasattr(self, "input_mean_") else "another value"
+            raise ValueError(
+                f"normalize={self.normalize!r}, but {type(self).__name__} was "
+                f"fitted with normalize={fitted}: its network reads data scaled "
+                "that way. Set normalize back, or refit (warm_start=False) to "
+                "change it."
+            )
         if self.normalize == "series" and lengths is None:
             return znormalize(X, axis=1).astype(np.float32)
         if self.normalize == "dataset":
@@ -664,7 +686,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                     X, lengths, weights
                 )
             return standardize(X, self.input_mean_, self.input_scale_, lengths)
-        return X
+        return X.astype(np.float32, copy=False)
 
     def _as_sequence_list(self, X, length):
         """An array whose sequences are not ``length`` long, as a list of them.

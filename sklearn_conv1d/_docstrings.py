@@ -75,8 +75,9 @@ SHARED_PARAMETERS = """\
         ``n_timesteps`` their padded length. Fit time then grows with the
         budget, not with the data set, as it would for a time limit, yet a
         seeded fit trains the same network on any machine. The long recipes
-        of ``ARCHITECTURES`` set it to keep their fits within a minute on 2
-        CPU cores. ``partial_fit`` ignores it. None: ``epochs`` alone.
+        of ``ARCHITECTURES`` set it to about 50 s of training on long series
+        on 2 CPU cores (more on many short series, whose steps have a fixed
+        cost). ``partial_fit`` ignores it. None: ``epochs`` alone.
     batch_size : int, default=32
         Number of sequences per gradient step (and per predict batch).
     steps_per_execution : int, default=1
@@ -132,7 +133,11 @@ SHARED_PARAMETERS = """\
         ``StandardScaler`` per channel, where scikit-learn's own would scale
         each timestep apart. It keeps a network trainable whatever the units
         (a series in tiny or huge units leaves it at chance or with dead
-        units) and keeps what each series' level and scale tell.
+        units) and keeps what each series' level and scale tell. The
+        statistics are weighted by ``sample_weight`` (not by
+        ``class_weight``), over all the rows passed to ``fit``, the
+        early-stopping validation rows included, as a ``StandardScaler``
+        ahead of the estimator in a Pipeline would be.
         ``"series"`` z-normalises every sequence over its own timesteps, per
         channel, before any padding: it removes each series' level and
         scale, and loses what they tell, as in JapaneseVowels (see

@@ -137,9 +137,7 @@ def class_activation_map(estimator, X, *, target=None, method="auto"):
     >>> y = np.arange(60) % 2
     >>> X[y == 1, 20:30] += 3  # class 1: a step in timesteps 20-29
     >>> clf = Conv1DClassifier(**ARCHITECTURES["fcn"], random_state=0)
-    >>> # Not the recipe's per-series normalisation: subtracting each series'
-    >>> # mean would spread the step's signal over every timestep.
-    >>> clf = clf.set_params(epochs=10, normalize=None).fit(X, y)
+    >>> clf = clf.set_params(epochs=10).fit(X, y)
     >>> relevance = class_activation_map(clf, X[y == 1], target=1)
     >>> relevance.shape
     (30, 40)

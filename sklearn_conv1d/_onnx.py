@@ -65,7 +65,8 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     ``normalize`` is part of the model: ``"series"`` z-normalises each
     sequence as given, so pass sequences of the fit length, unpadded;
     ``"dataset"`` standardises each channel with the fitted ``input_mean_``
-    and ``input_scale_``.
+    and ``input_scale_``, so pad shorter sequences with ``input_mean_``,
+    which it maps to zero as ``predict`` pads a list.
     Preprocessing steps of a Pipeline are not exported: apply them before the
     ONNX model.
 

@@ -260,7 +260,8 @@ def test_series_normalisation_is_per_sequence_and_before_padding():
     ragged = [x[: 12 + i % 12] for i, x in enumerate(X)]
     by_hand = [((x - x.mean(0)) / x.std(0)).astype(np.float32) for x in ragged]
     auto = Conv1DClassifier(**params).fit(ragged, y)
-    manual = Conv1DClassifier(epochs=2, random_state=0).fit(by_hand, y)
+    manual = Conv1DClassifier(epochs=2, normalize=None, random_state=0)
+    manual.fit(by_hand, y)
     np.testing.assert_allclose(
         auto.predict_proba(ragged), manual.predict_proba(by_hand), atol=1e-5
     )
@@ -280,7 +281,8 @@ def test_dataset_normalisation_standardises_each_channel_with_fit_statistics(
     np.testing.assert_allclose(clf.input_scale_, [*std[:2], 1.0], rtol=1e-5)
     # As if the user had standardised the training set by hand, at predict too.
     by_hand = ((X - clf.input_mean_) / clf.input_scale_).astype(np.float32)
-    manual = Conv1DClassifier(epochs=2, random_state=0).fit(by_hand, y)
+    manual = Conv1DClassifier(epochs=2, normalize=None, random_state=0)
+    manual.fit(by_hand, y)
     np.testing.assert_allclose(
         clf.predict_proba(X[:5]), manual.predict_proba(by_hand[:5]), atol=1e-5
     )
@@ -296,6 +298,41 @@ def test_dataset_normalisation_standardises_each_channel_with_fit_statistics(
     assert not hasattr(clf, "input_mean_") and not hasattr(clf, "input_scale_")
 
 
+def test_dataset_normalisation_keeps_float64_precision_and_exact_constants():
+    X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
+    params = dict(normalize="dataset", epochs=2, random_state=0)
+    reference = Conv1DClassifier(**params).fit(X, y)
+    # A large offset against a small variation: float32 (spacing 0.06 at 1e6)
+    # would round the variation away before standardising; float64 keeps it.
+    offset = 1e6 + X.astype(np.float64) * 1e-3
+    clf = Conv1DClassifier(**params).fit(offset, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(offset), reference.predict_proba(X), atol=1e-4
+    )
+    # A constant channel stays constant (scale 1) under fractional weights,
+    # whose weighted variance of it is rounding, not zero.
+    X[:, :, 1] = 0.1
+    weights = np.random.RandomState(0).uniform(0.1, 1.0, size=len(y))
+    weighted = Conv1DClassifier(**params).fit(X, y, sample_weight=weights)
+    assert weighted.input_scale_[1] == 1.0
+
+
+@pytest.mark.parametrize("fitted, changed", [("dataset", None), (None, "dataset")])
+def test_normalize_changed_after_fit_is_refused_until_refit(fitted, changed):
+    X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
+    clf = Conv1DClassifier(normalize=fitted, epochs=1, random_state=0).fit(X, y)
+    clf.set_params(normalize=changed)
+    with pytest.raises(ValueError, match="fitted with normalize=.*refit"):
+        clf.predict(X)
+    with pytest.raises(ValueError, match="fitted with normalize=.*refit"):
+        clf.set_params(warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="fitted with normalize=.*refit"):
+        clf.partial_fit(X, y)
+    clf.set_params(warm_start=False).fit(X, y)  # a refit takes the new value
+    assert hasattr(clf, "input_mean_") == (changed == "dataset")
+    assert clf.predict(X).shape == y.shape
+
+
 def test_dataset_normalisation_of_unequal_lengths_leaves_padding_out():
     X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
     X = X * np.float32(40.0) + np.float32(9.0)
@@ -307,7 +344,7 @@ def test_dataset_normalisation_of_unequal_lengths_leaves_padding_out():
     np.testing.assert_allclose(clf.input_scale_, timesteps.std(0), rtol=1e-5)
     # Each sequence standardised, then padded with zeros (the data's mean).
     by_hand = [((x - timesteps.mean(0)) / timesteps.std(0)) for x in ragged]
-    manual = Conv1DClassifier(**params).fit(by_hand, y)
+    manual = Conv1DClassifier(normalize=None, **params).fit(by_hand, y)
     # A sequence longer than those of fit is read whole, standardised alike.
     longer = [np.concatenate([X[0], X[1]])]
     longer_by_hand = [(longer[0] - timesteps.mean(0)) / timesteps.std(0)]

@@ -59,7 +59,7 @@ class NonFiniteLossStop(keras.callbacks.Callback):
         warnings.warn(
             f"The training loss is {loss} after epoch {epoch + 1}: training "
             "stopped there, and the network's weights may not be finite. Lower "
-            "learning_rate, scale the input (e.g. normalize='series') or look "
+            "learning_rate, standardise the input (normalize='dataset') or look "
             "for extreme values in X, y and sample_weight.",
             RuntimeWarning,
             stacklevel=2,
