@@ -114,14 +114,15 @@ _INCEPTION = dict(
 # ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0``
 # (benchmarks/results/): "seed" (the defaults; bench_accuracy_defaults.txt),
 # "lite" and "inception" (bench_accuracy_named.txt), "inception_small"
-# (bench_accuracy_inception_small.txt). The deeper networks share
+# (bench_accuracy_inception_small.txt), "fcn_pooled" and "resnet"
+# (bench_accuracy_fcn_resnet.txt). The deeper networks share
 # LITE's recipe (batch 16, at most 200 epochs, the rate halved after 20
 # stalled epochs, stopped after 40), each within a timestep budget sized to
 # about 50 s of training on two CPU cores with TensorFlow, from the
 # network's measured throughput in timesteps a second (bench_accuracy_named.txt
 # for "lite" and "inception", choose_inception_small.txt for
 # "inception_small", epoch_time_by_backend.txt for the others); the
-# suite accuracy of "fcn", "fcn_pooled" and "resnet" is still to be measured.
+# suite accuracy of "fcn" is still to be measured.
 # A recipe lists only what differs from the estimators' defaults;
 # _architecture fills in the rest of _RECIPE_KEYS.
 
