@@ -104,6 +104,10 @@ OPTIMIZERS = frozenset(
         "ftrl",
     }
 )
+#: dtypes validation keeps X in (others become float32): float64 data stays
+#: float64 until standardised, as an offset large against the variation
+#: (1e6 +- 1e-3) would not survive float32; ``_normalize`` casts to float32.
+_INPUT_DTYPES = [np.float32, np.float64]
 
 
 def budget_epochs(epochs, timestep_budget, timesteps_per_epoch):
@@ -595,9 +599,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         if X is None:
             return None, self._check_targets(y, reset=False)
         length = self.sequence_length if reset else self.input_shape_[0]
-        # float64 data stays float64 until standardised: an offset large
-        # against the variation (1e6 +- 1e-3) would not survive float32.
-        kwargs = dict(reset=reset, dtype=[np.float32, np.float64], allow_nd=True)
+        kwargs = dict(reset=reset, dtype=_INPUT_DTYPES, allow_nd=True)
         with explain_input_errors():
             if self.sequence_length is not None:
                 X = self._as_sequence_list(X, length)
@@ -635,7 +637,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 X = znormalize_sequences(X, self.data_format)
             lengths = sequence_lengths(X, self.data_format)
             X = stack_sequences(X, self.data_format, length)
-            X = check_array(X, dtype=[np.float32, np.float64], allow_nd=True)
+            X = check_array(X, dtype=_INPUT_DTYPES, allow_nd=True)
         X = to_channels_last(X, self.data_format)
         channels = self.input_shape_[1]
         if X.shape[2] != channels:
@@ -654,7 +656,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         z-normalised (``"series"``) before padding, each sequence on its own.
         """
         if X.dtype == np.float64 and X.size:
-            largest = np.abs(X).max()
+            largest = max(X.max(), -X.min())  # no |X| copy on every predict
             if largest > np.finfo(np.float32).max:
                 raise ValueError(
                     "Input X contains infinity or a value too large for float32 "

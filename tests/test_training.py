@@ -120,9 +120,11 @@ def test_explicit_validation_set():
     # Shuffled validation labels: the validation loss soon rises.
     y_val = np.random.RandomState(0).permutation(y_val)
     stopped = Conv1DClassifier(
-        **{**FAST, "epochs": 100}, early_stopping=True, n_iter_no_change=2
-    ).set_params(normalize=None)  # evaluated on the raw X_val below
-    stopped.fit(X, y, X_val=X_val, y_val=y_val)
+        **{**FAST, "epochs": 100},
+        early_stopping=True,
+        n_iter_no_change=2,
+        normalize=None,  # evaluated on the raw X_val below
+    ).fit(X, y, X_val=X_val, y_val=y_val)
     assert stopped.n_iter_ < 100
     # The network holds the weights of the best epoch, not of the last one.
     best_val_loss = stopped.history_["val_loss"][stopped.best_epoch_ - 1]
