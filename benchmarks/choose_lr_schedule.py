@@ -51,13 +51,19 @@ class CosineDecay(keras.callbacks.Callback):
 
 
 _make_classifier = bench_accuracy.make_classifier
-_KEY = ",cosine=1"
 
 
 def make_classifier(config, dataset, seed, budget=None):
-    """``bench_accuracy``'s estimator, with :class:`CosineDecay` for ``cosine=1``."""
-    clf = _make_classifier(config.replace(_KEY, ""), dataset, seed, budget)
-    if _KEY in config:
+    """``bench_accuracy``'s estimator, with :class:`CosineDecay` for ``cosine=1``.
+
+    The key is read as ``bench_accuracy`` reads the others, wherever it
+    stands among them; the rest of the configuration is passed on.
+    """
+    base, overrides = bench_accuracy.parse_config(config)
+    cosine = overrides.pop("cosine", False)
+    rest = ",".join(f"{key}={value!r}" for key, value in overrides.items())
+    clf = _make_classifier(f"{base}:{rest}" if rest else base, dataset, seed, budget)
+    if cosine:
         clf.set_params(callbacks=[*(clf.callbacks or []), CosineDecay()])
     return clf
 
