@@ -7,7 +7,8 @@ Learning curves and early stopping on GunPoint
 ``early_stopping=True``, :class:`~sklearn_conv1d.Conv1DClassifier` holds out a
 shuffled, stratified ``validation_fraction`` of the training data, stops when
 the validation loss has not improved for ``n_iter_no_change`` epochs, and
-restores the weights of the best epoch.
+restores the weights of the best epoch (``weight_averaging=None``; by default
+the fit ends on the moving average of its epochs' weights instead).
 """
 
 # %%
@@ -25,6 +26,7 @@ clf = Conv1DClassifier(
     validation_fraction=0.2,
     n_iter_no_change=10,
     tol=1e-3,
+    weight_averaging=None,
     data_format="channels_first",
     random_state=0,
 )

@@ -68,7 +68,7 @@ from ._sequences import (
 )
 from ._state import get_state, set_state
 from ._threads import limit_tensorflow_threads
-from ._training import StallStop, settle_batch_norm, train
+from ._training import StallStop, WeightAverage, settle_batch_norm, train
 
 #: Names accepted by ``activation``; any callable is accepted too.
 ACTIVATIONS = frozenset(
@@ -156,6 +156,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
         "reduce_lr_patience": [Interval(Integral, 1, None, closed="left"), None],
+        "weight_averaging": [Interval(Real, 0, 1, closed="left"), None],
         "data_format": [StrOptions(set(DATA_FORMATS))],
         "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
         "normalize": [StrOptions({"series", "dataset"}), None],
@@ -202,6 +203,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         n_iter_no_change=10,
         tol=1e-4,
         reduce_lr_patience=None,
+        weight_averaging=0.9,
         data_format="channels_last",
         sequence_length=None,
         normalize="dataset",
@@ -235,6 +237,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.reduce_lr_patience = reduce_lr_patience
+        self.weight_averaging = weight_averaging
         self.data_format = data_format
         self.sequence_length = sequence_length
         self.normalize = normalize
@@ -308,6 +311,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 stop_on_loss=self.n_iter_no_change is not None,
                 recompute_batch_norm=True,
                 timestep_budget=self.timestep_budget,
+                weight_averaging=self.weight_averaging,
             )
         return self
 
@@ -402,6 +406,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         stop_on_loss=False,
         recompute_batch_norm=False,
         timestep_budget=None,
+        weight_averaging=None,
     ):
         """Train the network: the step of scikeras's fit loop that runs Keras.
 
@@ -417,7 +422,10 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         rows, for the final weights (``settle_batch_norm``); ``partial_fit``
         keeps Keras's moving averages across its calls. A
         ``timestep_budget`` (``fit``) caps ``epochs`` at the budget over the
-        timesteps of the training rows (see ``budget_epochs``).
+        timesteps of the training rows (see ``budget_epochs``). With
+        ``weight_averaging`` (``fit``), the fit ends on the moving average of
+        the epochs' weights instead (``WeightAverage``), before the batch
+        normalisation statistics are computed for them.
         The network trains in compiled epochs, on batches in orders drawn
         from the fit's own generator, or through Keras's ``Model.fit`` when
         a callback acts on batches (see ``_training``).
@@ -450,6 +458,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 tol=self.tol,
             )
             callbacks.append(stopper)
+        if weight_averaging is not None:
+            # After the stopper: its restored weights give way to the average.
+            callbacks.append(WeightAverage(weight_averaging))
         history = train(
             self.model_,
             (X, y) if sample_weight is None else (X, y, sample_weight),

@@ -140,9 +140,9 @@ def test_epoch_hooks_logs_and_stop_training(path):
     X, y = make_sequences(n_samples=40)
     recorder = Recorder(stop_after=3)
     extra = [BatchCounter()] if path == "keras" else []
-    clf = Conv1DClassifier(**dict(FAST, epochs=10), callbacks=[recorder, *extra]).fit(
-        X, y, X_val=X[:10], y_val=y[:10]
-    )
+    clf = Conv1DClassifier(
+        **dict(FAST, epochs=10, weight_averaging=None), callbacks=[recorder, *extra]
+    ).fit(X, y, X_val=X[:10], y_val=y[:10])
     recorder = clf._fit_callbacks[0]
     assert recorder.events[0] == "train_begin"
     assert recorder.events[-1] == "train_end"

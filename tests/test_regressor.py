@@ -36,7 +36,8 @@ def test_is_a_regressor_with_linear_head_and_mse():
 
 def test_single_target_learns_and_scores_r2():
     X, Y = make_regression_sequences()
-    reg = Conv1DRegressor(**FAST).fit(X, Y[:, 0])
+    # 60 epochs: the default weight averaging trails a loss still falling fast.
+    reg = Conv1DRegressor(**{**FAST, "epochs": 60}).fit(X, Y[:, 0])
     y_pred = reg.predict(X)
     assert y_pred.shape == (80,)
     assert y_pred.dtype == np.float64

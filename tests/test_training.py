@@ -61,6 +61,7 @@ def test_training_loss_stops_a_fit_and_restores_its_best_epoch():
     # and tol apply to the training loss.
     X, y = make_sequences(n_samples=40)
     params = {**FAST, "epochs": 300, "n_iter_no_change": 5, "tol": 1e-2}
+    params["weight_averaging"] = None  # the best epoch's weights, not an average
     clf = Conv1DClassifier(**params).fit(X, y)
     loss = clf.history_["loss"]
     assert len(loss) == clf.n_iter_ < 300
@@ -124,6 +125,7 @@ def test_explicit_validation_set():
         early_stopping=True,
         n_iter_no_change=2,
         normalize=None,  # evaluated on the raw X_val below
+        weight_averaging=None,
     ).fit(X, y, X_val=X_val, y_val=y_val)
     assert stopped.n_iter_ < 100
     # The network holds the weights of the best epoch, not of the last one.
@@ -155,6 +157,8 @@ def test_too_small_validation_split_is_a_clear_error():
         {"tol": -1.0},
         {"early_stopping": "yes"},
         {"steps_per_execution": 0},
+        {"weight_averaging": 1.0},
+        {"weight_averaging": -0.1},
     ],
 )
 def test_invalid_training_controls(params):
@@ -287,6 +291,45 @@ def test_steps_per_execution_on_torch_is_a_clear_error():
     X, y = make_sequences(n_samples=20)
     with pytest.raises(ValueError, match="steps_per_execution=4 needs the JAX"):
         Conv1DClassifier(steps_per_execution=4, epochs=1).fit(X, y)
+
+
+class WeightRecorder(keras.callbacks.Callback):
+    """Record the trainable weights after each epoch."""
+
+    def on_train_begin(self, logs=None):
+        self.weights = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights.append(
+            [
+                np.array(keras.ops.convert_to_numpy(v))
+                for v in self.model.trainable_weights
+            ]
+        )
+
+
+@pytest.mark.parametrize("n_iter_no_change", [None, 2])
+def test_weight_averaging_ends_on_the_moving_average_of_the_epochs(n_iter_no_change):
+    # Training is the same; only the weights the fit ends on differ: the
+    # moving average of each epoch's, in place of the last or best epoch's.
+    X, y = make_sequences(n_samples=40)
+    params = dict(FAST, epochs=12, n_iter_no_change=n_iter_no_change, tol=0.5)
+    plain = Conv1DClassifier(**params, weight_averaging=None).fit(X, y)
+    recorder = WeightRecorder()
+    clf = Conv1DClassifier(**params, weight_averaging=0.8, callbacks=[recorder])
+    clf.fit(X, y)
+    assert clf.history_["loss"] == plain.history_["loss"]
+    assert clf.best_epoch_ == plain.best_epoch_
+    recorded = clf._fit_callbacks[0].weights
+    assert len(recorded) == clf.n_iter_
+    average = recorded[0]
+    for k, weights in enumerate(recorded[1:], start=1):
+        m = min(0.8, (1 + k) / (10 + k))
+        average = [m * a + (1 - m) * w for a, w in zip(average, weights, strict=True)]
+    final = [keras.ops.convert_to_numpy(v) for v in clf.model_.trainable_weights]
+    for got, expected in zip(final, average, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+    assert not np.allclose(clf.predict_proba(X), plain.predict_proba(X))
 
 
 def test_stopping_on_the_training_loss_keeps_settled_batch_norm_statistics():

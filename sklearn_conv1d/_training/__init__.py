@@ -11,12 +11,13 @@ backend differences.
 """
 
 from ._batch_norm import settle_batch_norm
-from ._callbacks import NonFiniteLossStop, StallStop, needs_keras_fit
+from ._callbacks import NonFiniteLossStop, StallStop, WeightAverage, needs_keras_fit
 from ._loop import epoch_runner, train
 
 __all__ = [
     "NonFiniteLossStop",
     "StallStop",
+    "WeightAverage",
     "epoch_runner",
     "needs_keras_fit",
     "settle_batch_norm",

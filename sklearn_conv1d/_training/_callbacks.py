@@ -1,4 +1,8 @@
-"""Which callbacks our compiled epochs can honour, and the non-finite-loss stop.
+"""Which callbacks our compiled epochs can honour, and the fit's own callbacks.
+
+The fit's own: the stop on a non-finite loss, the stop on a stalled loss
+(:class:`StallStop`) and the average of the epochs' weights
+(:class:`WeightAverage`).
 
 The compiled epoch calls a callback's epoch hooks (``on_train_begin``/``end``,
 ``on_epoch_begin``/``end``), never its batch hooks: the batches of an epoch
@@ -10,6 +14,7 @@ import math
 import warnings
 
 import keras
+import numpy as np
 
 #: The hooks Keras calls around each batch of training or validation.
 BATCH_HOOKS = (
@@ -110,3 +115,54 @@ class StallStop(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)
+
+
+class WeightAverage(keras.callbacks.Callback):
+    """End training on an exponential moving average of the epochs' weights.
+
+    After each epoch the average ``a`` of the trainable weights ``w`` becomes
+    ``m * a + (1 - m) * w`` (the first epoch's weights start it), with ``m =
+    min(momentum, (1 + k) / (10 + k))`` after the ``k``-th epoch of the fit,
+    counted from 0: TensorFlow's ``ExponentialMovingAverage`` warm-up, so
+    that the first epochs of a fit leave the average soon. At the end of
+    training the average replaces the weights: those of the last epoch, or
+    the ones a callback before this one restored. Batch normalisation's
+    moving statistics are not averaged; ``fit`` computes them again for the
+    final weights (see ``settle_batch_norm``).
+
+    Parameters
+    ----------
+    momentum : float in [0, 1)
+        The largest weight of the average so far; 0 keeps the last epoch's.
+    """
+
+    def __init__(self, momentum):
+        super().__init__()
+        self.momentum = momentum
+
+    def on_train_begin(self, logs=None):
+        self.average = None
+        self.n_epochs = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        # Copies: on PyTorch, a CPU variable's array shares its memory.
+        weights = [
+            np.array(keras.ops.convert_to_numpy(variable))
+            for variable in self.model.trainable_weights
+        ]
+        if self.average is None:
+            self.average = weights
+        else:
+            m = min(self.momentum, (1 + self.n_epochs) / (10 + self.n_epochs))
+            for average, weight in zip(self.average, weights, strict=True):
+                average *= m
+                average += (1 - m) * weight
+        self.n_epochs += 1
+
+    def on_train_end(self, logs=None):
+        if self.average is None:
+            return
+        for variable, value in zip(
+            self.model.trainable_weights, self.average, strict=True
+        ):
+            variable.assign(value)
