@@ -9,7 +9,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
-from sklearn_conv1d._training import settle_batch_norm
+from sklearn_conv1d._training import WeightAverage, settle_batch_norm
 
 FAST = dict(filters=8, dense_units=16, epochs=5, random_state=0)
 
@@ -330,6 +330,23 @@ def test_weight_averaging_ends_on_the_moving_average_of_the_epochs(n_iter_no_cha
     for got, expected in zip(final, average, strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
     assert not np.allclose(clf.predict_proba(X), plain.predict_proba(X))
+
+
+def test_weight_averaging_leaves_out_the_epochs_from_a_divergence_on():
+    # A loss that overflows leaves non-finite weights: the average keeps the
+    # epochs before, rather than spreading them to the whole network.
+    X, y = make_sequences(n_samples=20)
+    clf = Conv1DClassifier(**FAST).fit(X, y)
+    before = [np.array(v) for v in clf.model_.get_weights()]
+    averager = WeightAverage(0.9)
+    averager.set_model(clf.model_)
+    averager.on_train_begin()
+    averager.on_epoch_end(0)
+    clf.model_.set_weights([np.full_like(w, np.nan) for w in before])
+    averager.on_epoch_end(1)
+    averager.on_train_end()
+    for got, want in zip(clf.model_.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_stopping_on_the_training_loss_keeps_settled_batch_norm_statistics():

@@ -128,7 +128,9 @@ class WeightAverage(keras.callbacks.Callback):
     training the average replaces the weights: those of the last epoch, or
     the ones a callback before this one restored. Batch normalisation's
     moving statistics are not averaged; ``fit`` computes them again for the
-    final weights (see ``settle_batch_norm``).
+    final weights (see ``settle_batch_norm``). The first epoch whose weights
+    are not all finite (a diverged fit, which :class:`NonFiniteLossStop`
+    stops) ends the average: the epochs before it make it.
 
     Parameters
     ----------
@@ -143,6 +145,7 @@ class WeightAverage(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.average = None
         self.n_epochs = 0
+        self.diverged = False
 
     def on_epoch_end(self, epoch, logs=None):
         # Copies: on PyTorch, a CPU variable's array shares its memory.
@@ -150,6 +153,9 @@ class WeightAverage(keras.callbacks.Callback):
             np.array(keras.ops.convert_to_numpy(variable))
             for variable in self.model.trainable_weights
         ]
+        self.diverged = self.diverged or not all(np.isfinite(w).all() for w in weights)
+        if self.diverged:
+            return
         if self.average is None:
             self.average = weights
         else:
