@@ -53,7 +53,7 @@ def main(config, names):
             clf.fit(data.X_train, data.y_train)
             times.append(time.perf_counter() - start)
             probas.append(clf.predict_proba(data.X_test))
-            accs.append(np.mean(clf.classes_[probas[-1].argmax(1)] == data.y_test))
+            accs.append(_accuracy(probas[-1:], clf.classes_, data.y_test))
 
         ens2 = _accuracy(probas[:2], clf.classes_, data.y_test)
         ens3 = _accuracy(probas, clf.classes_, data.y_test)

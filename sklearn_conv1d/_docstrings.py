@@ -128,9 +128,9 @@ SHARED_PARAMETERS = """\
         lifts the defaults by 0.7 points at each of three seeds. A fit cut
         short while its loss still falls fast ends behind its last epoch (the
         average trails it by about ten epochs): lower it, or pass None, for
-        fits of a few tens of epochs. A
-        ``warm_start`` fit continues from the average. ``partial_fit``
-        ignores it. None ends on the best epoch's weights, or the last's.
+        fits of a few tens of epochs. A ``warm_start`` fit continues from the
+        average. ``partial_fit`` ignores it. None ends on the best epoch's
+        weights, or the last's.
     data_format : {"channels_last", "channels_first"}, default="channels_last"
         Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
         (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
