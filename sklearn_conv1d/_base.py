@@ -110,15 +110,19 @@ OPTIMIZERS = frozenset(
 _INPUT_DTYPES = [np.float32, np.float64]
 
 
-def budget_epochs(epochs, timestep_budget, timesteps_per_epoch):
+def budget_epochs(epochs, timestep_budget, shape, batch_size, step_cost=0):
     """The epochs a fit runs: ``epochs``, or fewer to stay within the budget.
 
     ``timestep_budget`` bounds the timesteps training reads, summed over its
-    epochs; an epoch reads ``timesteps_per_epoch`` (training rows times
-    their padded length). At least one epoch runs. A count of work, not of
-    seconds, so that a seeded fit trains the same network on any machine.
+    epochs; an epoch reads ``shape[0] * shape[1]`` (training rows times
+    their padded length), and each of its ``ceil(shape[0] / batch_size)``
+    steps counts ``step_cost`` more, the fixed cost of a step in timesteps.
+    At least one epoch runs. A count of work, not of seconds, so that a
+    seeded fit trains the same network on any machine.
     """
-    return max(1, min(epochs, timestep_budget // timesteps_per_epoch))
+    steps = -(-shape[0] // batch_size)
+    per_epoch = shape[0] * shape[1] + steps * step_cost
+    return max(1, min(epochs, timestep_budget // per_epoch))
 
 
 class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimator):
@@ -149,6 +153,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "timestep_budget": [Interval(Integral, 1, None, closed="left"), None],
+        "budget_step_cost": [Interval(Integral, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "steps_per_execution": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -196,6 +201,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         learning_rate=0.001,
         epochs=100,
         timestep_budget=None,
+        budget_step_cost=0,
         batch_size=32,
         steps_per_execution=1,
         early_stopping=False,
@@ -230,6 +236,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.timestep_budget = timestep_budget
+        self.budget_step_cost = budget_step_cost
         self.batch_size = batch_size
         self.steps_per_execution = steps_per_execution
         self.early_stopping = early_stopping
@@ -439,7 +446,13 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 X, y, sample_weight
             )
         if timestep_budget is not None:
-            epochs = budget_epochs(epochs, timestep_budget, X.shape[0] * X.shape[1])
+            epochs = budget_epochs(
+                epochs,
+                timestep_budget,
+                X.shape,
+                self.batch_size,
+                self.budget_step_cost,
+            )
         callbacks = list(self._fit_callbacks)
         if self.reduce_lr_patience is not None:
             callbacks.append(

@@ -75,9 +75,19 @@ SHARED_PARAMETERS = """\
         ``n_timesteps`` their padded length. Fit time then grows with the
         budget, not with the data set, as it would for a time limit, yet a
         seeded fit trains the same network on any machine. The long recipes
-        of ``ARCHITECTURES`` set it to about 50 s of training on long series
-        on 2 CPU cores (more on many short series, whose steps have a fixed
-        cost). ``partial_fit`` ignores it. None: ``epochs`` alone.
+        of ``ARCHITECTURES`` set it to about 50 s of training on 2 CPU
+        cores. ``partial_fit`` ignores it. None: ``epochs`` alone.
+    budget_step_cost : int, default=0
+        Timesteps that each training step counts for in
+        ``timestep_budget``, beyond those of its batch: the fixed cost of a
+        step (running its operations, updating the weights), so that the
+        budget tracks fit time on short series as on long ones. An epoch
+        then counts ``n_samples * n_timesteps + n_steps * budget_step_cost``,
+        ``n_steps`` being ``ceil(n_samples / batch_size)``. On 2 CPU cores
+        with TensorFlow, a step of ``"inception_small"`` at batch 16 costs
+        about as much as 2,000 to 2,500 timesteps
+        (``benchmarks/step_cost.py``); its recipe sets 2,000. No effect
+        without ``timestep_budget``.
     batch_size : int, default=32
         Number of sequences per gradient step (and per predict batch).
     steps_per_execution : int, default=1

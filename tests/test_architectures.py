@@ -51,7 +51,7 @@ def test_every_entry_sets_the_network_and_its_recipe():
         # Whatever the estimator held before, the entry defines it all.
         held = {key: defaults[key] for key in params}
         held.update(epochs=3, batch_size=7, normalize="series", dropout=0.5)
-        held.update(timestep_budget=100)
+        held.update(timestep_budget=100, budget_step_cost=500)
         held.update(n_iter_no_change=2, tol=0.5, learning_rate=0.1, residual=1)
         clf = Conv1DClassifier(**held).set_params(**params)
         assert {key: clf.get_params()[key] for key in params} == dict(params)

@@ -173,6 +173,8 @@ def test_predict_before_fit_raises_not_fitted():
         {"learning_rate": -1e-3},
         {"epochs": 0},
         {"batch_size": 0},
+        {"budget_step_cost": -1},
+        {"budget_step_cost": 0.5},
         {"data_format": "channels_middle"},
         {"verbose": 3},
         {"class_weight": "balance"},

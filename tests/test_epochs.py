@@ -285,3 +285,25 @@ def test_timestep_budget_caps_the_epochs_of_fit_alone():
     assert Conv1DClassifier(**small).fit(X, y).n_iter_ == 2
     streamed = Conv1DClassifier(**params, timestep_budget=1).partial_fit(X, y)
     assert len(streamed.partial_fit(X, y).history_["loss"]) == 2
+
+
+def test_budget_step_cost_counts_each_step_against_the_budget():
+    X, y = make_sequences(n_samples=40, n_timesteps=24)
+    params = dict(FAST, n_iter_no_change=None, epochs=50, batch_size=16)
+    # An epoch: 40 rows of 24 timesteps in 3 steps of 16, 16 and 8 rows.
+    budget = 40 * 24 * 6
+    plain = Conv1DClassifier(**params, timestep_budget=budget).fit(X, y)
+    assert plain.n_iter_ == 6
+    # Each step counts 320 timesteps more: 960 + 3 * 320 = 1920 an epoch.
+    costed = Conv1DClassifier(
+        **params, timestep_budget=budget, budget_step_cost=320
+    ).fit(X, y)
+    assert costed.n_iter_ == 3
+    # A larger batch takes fewer steps, which cost less: 2 steps of 32.
+    wide = costed.set_params(batch_size=32).fit(X, y)
+    assert wide.n_iter_ == budget // (40 * 24 + 2 * 320) == 3
+    wider = costed.set_params(budget_step_cost=160).fit(X, y)
+    assert wider.n_iter_ == budget // (40 * 24 + 2 * 160) == 4
+    # Without a budget it has no effect.
+    free = Conv1DClassifier(**{**params, "epochs": 2}, budget_step_cost=10**6)
+    assert free.fit(X, y).n_iter_ == 2
