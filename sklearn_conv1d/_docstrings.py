@@ -127,17 +127,19 @@ SHARED_PARAMETERS = """\
         stops on the stalled loss before the learning rate is lowered.
     weight_averaging : float in [0, 1) or None, default=0.9
         End ``fit`` on an exponential moving average of the weights of its
-        epochs (Polyak averaging, as in SWA, Izmailov et al., 2018), with
-        this momentum: after each epoch the average becomes ``m * average +
-        (1 - m) * weights``, ``m`` rising to ``weight_averaging`` over the
-        first epochs (``(1 + k) / (10 + k)`` after the ``k``-th). The average
-        replaces the weights early stopping would restore (``best_epoch_``
-        still names that epoch), and the batch normalisation statistics are
-        computed for it. Training itself is unchanged; the cost is a copy of
-        the weights per epoch. Chosen on the development suite, where it
-        lifts the defaults by 0.7 points at each of three seeds. A fit cut
-        short while its loss still falls fast ends behind its last epoch (the
-        average trails it by about ten epochs): lower it, or pass None, for
+        epochs (Polyak averaging, as in SWA, Izmailov et al., 2018), with this
+        momentum: after each epoch the average becomes ``m * average + (1 - m) *
+        weights``, with ``m = min(weight_averaging, (1 + k) / (10 + k))`` after
+        the ``k``-th epoch (from 0). The warm-up reaches 0.9 only after 80
+        epochs (0.95 after 170): until then the average trails the last epoch by
+        about a tenth of the fit whatever the value, so the value matters only
+        in longer fits. The average replaces the weights early stopping would
+        restore (``best_epoch_`` still names that epoch), and the batch
+        normalisation statistics are computed for it. Training itself is
+        unchanged; the cost is a copy of the weights per epoch. Chosen on the
+        development suite, where it lifts the defaults by 0.7 points at each of
+        three seeds. A fit cut short while its loss still falls fast ends behind
+        its last epoch (the average trails it by a few epochs): pass None for
         fits of a few tens of epochs. A ``warm_start`` fit continues from the
         average. ``partial_fit`` ignores it. None ends on the best epoch's
         weights, or the last's.
