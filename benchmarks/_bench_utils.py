@@ -83,6 +83,21 @@ def median(values):
     return statistics.median(values)
 
 
+def steady_epoch_seconds(fit_seconds, short, long, rounds):
+    """The steady time of one training epoch, without compilation.
+
+    ``fit_seconds(epochs)`` times one fit of ``epochs`` epochs. After a
+    warm-up fit of one epoch (the network compiled and pooled, so that the
+    timed fits reuse it alike), each of ``rounds`` rounds fits ``long`` and
+    ``short`` epochs and divides the difference by ``long - short``; the
+    median over the rounds.
+    """
+    fit_seconds(1)
+    return statistics.median(
+        (fit_seconds(long) - fit_seconds(short)) / (long - short) for _ in range(rounds)
+    )
+
+
 class Report:
     """Print lines and write them, after the command, to results/<name>.txt."""
 

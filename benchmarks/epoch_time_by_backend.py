@@ -14,11 +14,11 @@ Medians of 3 rounds; the output is appended to
 ``benchmarks/results/epoch_time_by_backend.txt``.
 """
 
-import statistics
 import time
+from functools import partial
 
 import numpy as np
-from _bench_utils import RECIPE, RESULTS, backend_version
+from _bench_utils import RECIPE, RESULTS, backend_version, steady_epoch_seconds
 from aeon.datasets import load_classification
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
@@ -45,12 +45,8 @@ def main():
     X = np.asarray(X, dtype=np.float32)
     lines = [f"# {backend_version()}: seconds per epoch on OSULeaf, batch 16"]
     for name in ARCHITECTURES:
-        fit_seconds(name, X, y, 1)  # warm-up: the network compiled and pooled
-        per_epoch = [
-            (fit_seconds(name, X, y, 7) - fit_seconds(name, X, y, 2)) / 5
-            for _ in range(3)
-        ]
-        lines.append(f"{name:8s} {statistics.median(per_epoch):.3f} s/epoch")
+        per_epoch = steady_epoch_seconds(partial(fit_seconds, name, X, y), 2, 7, 3)
+        lines.append(f"{name:8s} {per_epoch:.3f} s/epoch")
         print(lines[-1], flush=True)
     with open(RESULTS / "epoch_time_by_backend.txt", "a") as f:
         f.write("\n".join(lines) + "\n")

@@ -24,12 +24,12 @@ step cost removes. Appends to ``benchmarks/results/step_cost.txt``.
 """
 
 import argparse
-import statistics
 import sys
 import time
+from functools import partial
 
 import numpy as np
-from _bench_utils import RESULTS, backend_version
+from _bench_utils import RESULTS, backend_version, steady_epoch_seconds
 from _datasets import load
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
@@ -56,16 +56,6 @@ def fit_seconds(params, dataset, epochs):
     return time.perf_counter() - start
 
 
-def epoch_seconds(params, dataset, rounds):
-    """Median over ``rounds`` of the steady time of one epoch."""
-    fit_seconds(params, dataset, 1)  # warm-up: the network compiled and pooled
-    times = [
-        (fit_seconds(params, dataset, 24) - fit_seconds(params, dataset, 4)) / 20
-        for _ in range(rounds)
-    ]
-    return statistics.median(times)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="inception_small")
@@ -87,7 +77,9 @@ def main():
         dataset = load(name)
         n, length = len(dataset.X_train), dataset.length
         steps = -(-n // batch)
-        seconds = epoch_seconds(params, dataset, args.rounds)
+        seconds = steady_epoch_seconds(
+            partial(fit_seconds, params, dataset), 4, 24, args.rounds
+        )
         rows.append((name, n, length, steps, seconds))
         lines.append(f"{name:30s} {n:5d} {length:6d} {steps:5d} {seconds:8.3f}")
         print(lines[-1], flush=True)
