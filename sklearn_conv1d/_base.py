@@ -56,6 +56,7 @@ from ._sequences import (
     DATA_FORMATS,
     channel_moments,
     check_fitted_shape,
+    check_float32_range,
     explain_input_errors,
     is_sequence_list,
     length_groups,
@@ -306,6 +307,8 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 "epochs without improvement before stopping; got None. Set "
                 "n_iter_no_change to an int (e.g. 10) or early_stopping=False."
             )
+        if self.warm_start and self.initialized_:
+            self._check_warm_start()
         self._fit_seed = draw_seed(self.random_state)
         with self._weighing_normalization(sample_weight):
             BaseWrapper.fit(
@@ -439,8 +442,14 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         The epochs are recorded in ``history_`` as scikeras records them.
         """
         if validation is not None:
-            X_val, y_val = self._validate_data(*validation)
-            validation = (X_val, self.target_encoder_.transform(y_val))
+            try:
+                X_val, y_val = self._validate_data(*validation)
+                validation = (X_val, self.target_encoder_.transform(y_val))
+            except (ValueError, TypeError) as exc:
+                raise type(exc)(
+                    f"Invalid validation set X_val, y_val (named X and y in "
+                    f"what follows): {exc}"
+                ) from exc
         elif early_stopping:
             X, y, sample_weight, validation = self._split_validation(
                 X, y, sample_weight
@@ -606,7 +615,36 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             hyperparameters,
             (self.optimizer, self.learning_rate, self.steps_per_execution),
         )
+        self._network_params = self._built_params()
         return POOL.acquire(key, build, compile_model)
+
+    def _built_params(self):
+        """The parameters the network and its optimizer are built from."""
+        names = (*HYPERPARAMETERS, "optimizer", "learning_rate", "steps_per_execution")
+        return {name: getattr(self, name) for name in names}
+
+    def _check_warm_start(self):
+        """Refuse a warm start whose parameters would need another network.
+
+        ``warm_start=True`` continues training the fitted network and its
+        optimizer; a parameter they were built from that has changed since
+        would otherwise be silently ignored.
+        """
+        built = getattr(self, "_network_params", None)
+        if built is None:  # saved by a version that did not record them
+            return
+        changed = [
+            f"{name}={value!r} (built with {built[name]!r})"
+            for name, value in self._built_params().items()
+            if name in built and value != built[name]
+        ]
+        if changed:
+            raise ValueError(
+                "warm_start=True continues training the fitted network, but "
+                f"{', '.join(changed)}: these build the network or its "
+                "optimizer. Set them back to continue, or set "
+                "warm_start=False to fit a new network."
+            )
 
     # -- validation --------------------------------------------------------------
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
@@ -661,7 +699,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 X = znormalize_sequences(X, self.data_format)
             lengths = sequence_lengths(X, self.data_format)
             X = stack_sequences(X, self.data_format, length)
-            X = check_array(X, dtype=_INPUT_DTYPES, allow_nd=True)
+            X = check_array(X, dtype=_INPUT_DTYPES, allow_nd=True, input_name="X")
         X = to_channels_last(X, self.data_format)
         channels = self.input_shape_[1]
         if X.shape[2] != channels:
@@ -679,14 +717,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         whose padding neither enters the statistics nor changes: a list was
         z-normalised (``"series"``) before padding, each sequence on its own.
         """
-        if X.dtype == np.float64 and X.size:
-            largest = max(X.max(), -X.min())  # no |X| copy on every predict
-            if largest > np.finfo(np.float32).max:
-                raise ValueError(
-                    "Input X contains infinity or a value too large for float32 "
-                    f"(largest magnitude {largest:.3g}), in which the network "
-                    "computes. Rescale X."
-                )
+        check_float32_range(X, "X")
         if reset:
             for name in ("input_mean_", "input_scale_"):
                 self.__dict__.pop(name, None)

@@ -133,19 +133,37 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
-        # class_weight becomes per-sample weights (see _target_sample_weight).
-        if sample_weight is None and self.class_weight is not None:
-            sample_weight = 1.0
-        return super().fit(X, y, sample_weight=sample_weight, X_val=X_val, y_val=y_val)
+        return super().fit(
+            X,
+            y,
+            sample_weight=self._class_weight_placeholder(sample_weight),
+            X_val=X_val,
+            y_val=y_val,
+        )
 
     fit.__doc__ = Conv1DBase.fit.__doc__
+
+    def _class_weight_placeholder(self, sample_weight):
+        """``sample_weight``, or 1.0 for scikeras to apply ``class_weight`` to.
+
+        scikeras turns ``class_weight`` into per-sample weights only where
+        weights were passed (see ``_target_sample_weight``).
+        """
+        if sample_weight is None and self.class_weight is not None:
+            return 1.0
+        return sample_weight
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on ``(X, y)``, building the network on first call.
 
         Later calls continue from the current weights and optimizer state,
         whatever ``warm_start`` says; ``history_`` keeps growing. Early
-        stopping does not apply.
+        stopping does not apply, and batch normalisation keeps the moving
+        averages of its statistics across calls (``fit`` recomputes them
+        over its data; see ``batch_norm_momentum``). ``normalize="dataset"``
+        fits its statistics on the first call and keeps them.
+        ``class_weight="balanced"`` is refused: one call sees only a chunk
+        of the data, whose class frequencies are not the stream's.
 
         Parameters
         ----------
@@ -158,12 +176,23 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
             Every class that any call will see. Required on the first call
             unless its ``y`` holds every class; ignored afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample in the loss.
+            Non-negative weight of each sample in the loss, relative to the
+            other samples of the call: each call's weights are scaled to a
+            mean of 1, as ``fit``'s are.
 
         Returns
         -------
         self : object
             The partially fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            If ``class_weight="balanced"``: pass the weights of
+            :func:`~sklearn.utils.class_weight.compute_class_weight` over
+            the whole stream's labels (or a large sample of them) as a
+            dict instead, as :meth:`~sklearn.linear_model.SGDClassifier.partial_fit`
+            asks.
 
         Examples
         --------
@@ -179,12 +208,21 @@ class Conv1DClassifier(ClassifierMixin, Conv1DBase):
         >>> clf.classes_, len(clf.history_["loss"])
         (array(['down', 'up'], dtype='<U4'), 2)
         """
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: a "
+                "call sees one chunk, not the stream's class frequencies. Pass "
+                "class_weight=dict(zip(classes, compute_class_weight("
+                "'balanced', classes=classes, y=y_all))), from "
+                "sklearn.utils.class_weight, with y_all the labels of the "
+                "whole stream or a large sample of them."
+            )
         if not self.initialized_:
             self._partial_fit_classes = classes
-        if sample_weight is None and self.class_weight is not None:
-            sample_weight = 1.0
         try:
-            return super().partial_fit(X, y, sample_weight=sample_weight)
+            return super().partial_fit(
+                X, y, sample_weight=self._class_weight_placeholder(sample_weight)
+            )
         finally:
             self._partial_fit_classes = None
 

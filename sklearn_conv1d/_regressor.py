@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import Conv1DBase
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._sequences import check_float32_range
 
 
 class Conv1DRegressor(RegressorMixin, Conv1DBase):
@@ -80,6 +81,7 @@ class Conv1DRegressor(RegressorMixin, Conv1DBase):
     # -- task-specific hooks of Conv1DBase ----------------------------------------
     def _check_targets(self, y, reset):
         y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
+        check_float32_range(y, "y")
         if y.ndim > 2:
             raise ValueError(
                 f"y must be 1D (one target) or 2D (n_samples, n_outputs); got a "

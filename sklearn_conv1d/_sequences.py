@@ -183,16 +183,20 @@ def length_groups(X, data_format, length):
 def znormalize(X, axis):
     """Z-normalise along ``axis``: zero mean, unit standard deviation.
 
-    A constant series is only centred, to zeros. Anything but real numbers
-    is returned as is, for the validation to report.
+    A constant series is only centred, to zeros. Anything but real numbers,
+    and a series holding NaN, infinity or values whose moments overflow, is
+    returned as is, for the validation to report.
     """
     X = np.asarray(X)
     if X.dtype.kind not in "biuf":
         return X
     X = X.astype(np.float64)
-    constant = np.ptp(X, axis=axis, keepdims=True) == 0
-    mean = X.mean(axis=axis, keepdims=True)
-    std = X.std(axis=axis, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        constant = np.ptp(X, axis=axis, keepdims=True) == 0
+        mean = X.mean(axis=axis, keepdims=True)
+        std = X.std(axis=axis, keepdims=True)
+    if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+        return X
     return np.where(constant, 0.0, (X - mean) / np.where(constant, 1.0, std))
 
 
@@ -368,6 +372,22 @@ _NAN_HINT = (
 )
 
 _1D_HINT = " For a single sequence of n timesteps, pass X.reshape(1, -1)."
+
+
+def check_float32_range(array, name):
+    """Raise if float64 ``array`` holds a value float32 cannot hold.
+
+    The network computes in float32, where such a value becomes infinity and
+    the fit's loss NaN; ``name`` names the array in the message.
+    """
+    if array.dtype == np.float64 and array.size:
+        largest = max(array.max(), -array.min())  # no |array| copy per predict
+        if largest > np.finfo(np.float32).max:
+            raise ValueError(
+                f"Input {name} contains infinity or a value too large for "
+                f"float32 (largest magnitude {largest:.3g}), in which the "
+                f"network computes. Rescale {name}."
+            )
 
 
 @contextlib.contextmanager

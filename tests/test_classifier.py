@@ -1,5 +1,6 @@
 """Conv1DClassifier behaves like any scikit-learn classifier."""
 
+import inspect
 import pickle
 
 import keras
@@ -20,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_conv1d import Conv1DClassifier
+from sklearn_conv1d._base import Conv1DBase
 
 FAST = dict(filters=8, dense_units=16, epochs=5, random_state=0)
 
@@ -240,6 +242,47 @@ def test_warm_start_continues_training():
     assert clf.model_ is model
     # The second fit starts from the trained weights, not from scratch.
     assert clf.history_["loss"][0] < first_losses[0]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"filters": 4}, {"learning_rate": 0.5}, {"optimizer": "sgd"}, {"dropout": 0.5}],
+)
+def test_warm_start_refuses_parameters_that_build_another_network(change):
+    X, y = make_sequences(n_samples=20)
+    clf = Conv1DClassifier(**FAST, warm_start=True).fit(X, y)
+    model, weights = clf.model_, clf.model_.get_weights()
+    (name,) = change
+    with pytest.raises(ValueError, match=f"{name}=.*built with.*warm_start=False"):
+        clf.set_params(**change).fit(X, y)
+    assert clf.model_ is model  # nothing lost: the fitted network is kept
+    for before, after in zip(weights, clf.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+    # Without warm_start the same parameters fit a new network.
+    assert clf.set_params(warm_start=False).fit(X, y).score(X, y) >= 0
+
+
+def test_constructor_repeats_the_shared_parameters_and_defaults():
+    # Conv1DClassifier spells out every parameter (scikit-learn reads them
+    # from its __init__ signature): they must stay those of Conv1DBase.
+    def parameters(cls):
+        signature = inspect.signature(cls.__init__)
+        return {
+            name: (parameter.kind, parameter.default)
+            for name, parameter in signature.parameters.items()
+        }
+
+    own = parameters(Conv1DClassifier)
+    assert own.pop("class_weight")[1] is None
+    assert own == parameters(Conv1DBase)
+
+
+def test_partial_fit_refuses_balanced_class_weight():
+    X, y = make_sequences(n_samples=20)
+    clf = Conv1DClassifier(**FAST, class_weight="balanced")
+    with pytest.raises(ValueError, match="compute_class_weight"):
+        clf.partial_fit(X, y, classes=[0, 1])
+    assert not hasattr(clf, "model_")
 
 
 def test_verbose_zero_prints_nothing(capsys):

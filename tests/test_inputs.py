@@ -290,6 +290,36 @@ BAD_FIT = {
         ValueError,
         "infinity or a value too large",
     ),
+    "inf-in-series-normalised-list": (
+        lambda: (
+            [_nan(_X2(), np.inf)[1], _X2()[0, :5]] * 6,
+            _y(),
+            {"normalize": "series"},
+            {},
+        ),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    "too-large-in-series-normalised-list": (
+        lambda: (
+            [_nan(_X2(), 1e200)[1], _X2()[0, :5]] * 6,
+            _y(),
+            {"normalize": "series"},
+            {},
+        ),
+        ValueError,
+        "too large for float32",
+    ),
+    "validation-set-of-another-length": (
+        lambda: (_X2(), _y(), {}, {"X_val": _X2()[:, :8], "y_val": _y()}),
+        ValueError,
+        r"Invalid validation set X_val, y_val .*X has 8 features",
+    ),
+    "validation-label-unseen": (
+        lambda: (_X2(), _y(), {}, {"X_val": _X2(), "y_val": np.full(N, 7)}),
+        ValueError,
+        r"Invalid validation set X_val, y_val .*7",
+    ),
     "nan-in-ragged-list": (
         lambda: ([_nan(_X2())[1], _X2()[0, :5]] * 6, _y(), {}, {}),
         ValueError,

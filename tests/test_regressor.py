@@ -66,6 +66,13 @@ def test_non_numeric_targets_are_a_clear_error():
         Conv1DRegressor(**FAST).fit(X, np.array(list("abcdef")))
 
 
+def test_targets_too_large_for_float32_are_a_clear_error():
+    # In float32 they would be infinity, the loss NaN and every prediction NaN.
+    X, y = make_regression_sequences(n_samples=6)
+    with pytest.raises(ValueError, match="Input y contains .* too large for float32"):
+        Conv1DRegressor(**FAST).fit(X, y * 1e40)
+
+
 def test_early_stopping_split_is_not_stratified_but_works():
     X, Y = make_regression_sequences()
     reg = Conv1DRegressor(**{**FAST, "epochs": 200}, early_stopping=True)
