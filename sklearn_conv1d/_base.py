@@ -109,6 +109,8 @@ OPTIMIZERS = frozenset(
 #: float64 until standardised, as an offset large against the variation
 #: (1e6 +- 1e-3) would not survive float32; ``_normalize`` casts to float32.
 _INPUT_DTYPES = [np.float32, np.float64]
+#: The parameters ``compile`` reads, besides the network's HYPERPARAMETERS.
+_COMPILE_PARAMETERS = ("optimizer", "learning_rate", "steps_per_execution")
 
 
 def budget_epochs(epochs, timestep_budget, shape, batch_size, step_cost=0):
@@ -580,7 +582,8 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
     def _build_keras_model(self):
         output_spec = self._output_spec()
         n_outputs, output_activation, loss, metrics = output_spec
-        hyperparameters = {name: getattr(self, name) for name in HYPERPARAMETERS}
+        built = self._built_params()
+        hyperparameters = {name: built[name] for name in HYPERPARAMETERS}
         seed = int_seed(fit_rng(self._fit_seed, "network"))
 
         def build():
@@ -613,14 +616,14 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             self.input_shape_,
             output_spec,
             hyperparameters,
-            (self.optimizer, self.learning_rate, self.steps_per_execution),
+            tuple(built[name] for name in _COMPILE_PARAMETERS),
         )
-        self._network_params = self._built_params()
+        self._network_params = built  # what a warm start must not change
         return POOL.acquire(key, build, compile_model)
 
     def _built_params(self):
         """The parameters the network and its optimizer are built from."""
-        names = (*HYPERPARAMETERS, "optimizer", "learning_rate", "steps_per_execution")
+        names = (*HYPERPARAMETERS, *_COMPILE_PARAMETERS)
         return {name: getattr(self, name) for name in names}
 
     def _check_warm_start(self):
