@@ -668,12 +668,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         with explain_input_errors():
             if self.sequence_length is not None:
                 X = self._as_sequence_list(X, length)
-            sequences = is_sequence_list(X)
-            if sequences and self.normalize == "series":
-                X = znormalize_sequences(X, self.data_format)
-            stacked = stack_sequences(X, self.data_format, length, fitting=reset)
-            lengths = sequence_lengths(X, self.data_format) if sequences else None
-            X = stacked
+            X, lengths = self._stack(X, length, fitting=reset)
             if not reset:
                 check_fitted_shape(X, self, self.data_format)
             if y is None and not reset:
@@ -698,10 +693,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         ``X`` holds sequences of at most ``length`` timesteps, padded to it.
         """
         with explain_input_errors():
-            if self.normalize == "series":
-                X = znormalize_sequences(X, self.data_format)
-            lengths = sequence_lengths(X, self.data_format)
-            X = stack_sequences(X, self.data_format, length)
+            X, lengths = self._stack(X, length)
             X = check_array(X, dtype=_INPUT_DTYPES, allow_nd=True, input_name="X")
         X = to_channels_last(X, self.data_format)
         channels = self.input_shape_[1]
@@ -712,6 +704,20 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 "Pass sequences with the channels seen in fit, or refit."
             )
         return self._normalize(X, lengths, reset=False)
+
+    def _stack(self, X, length, fitting=False):
+        """Stack a list of sequences into an array of ``length`` timesteps.
+
+        Returns the array and the sequences' lengths (``None`` when ``X`` is
+        already an array, returned as it is). With ``normalize="series"``,
+        each sequence is z-normalised before its padding; see ``_sequences``.
+        """
+        if not is_sequence_list(X):
+            return X, None
+        if self.normalize == "series":
+            X = znormalize_sequences(X, self.data_format)
+        stacked = stack_sequences(X, self.data_format, length, fitting=fitting)
+        return stacked, sequence_lengths(X, self.data_format)
 
     def _normalize(self, X, lengths, reset):
         """Apply ``normalize`` to channels-last ``X``; fit its statistics on reset.
