@@ -88,9 +88,15 @@ def parse_config(text):
         )
     overrides = {}
     if rest:
-        # key=value pairs; values are Python literals (tuples may hold commas).
+        # key=value pairs; values are Python literals (tuples may hold commas),
+        # and a bare name is a string: optimizer=adamw.
         call = ast.parse(f"f({rest})", mode="eval").body
-        overrides = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        overrides = {
+            kw.arg: kw.value.id
+            if isinstance(kw.value, ast.Name)
+            else ast.literal_eval(kw.value)
+            for kw in call.keywords
+        }
     return base, overrides
 
 
