@@ -50,10 +50,10 @@ with mlflow.start_run(experiment_id=experiment):
 print(info.model_uri)
 
 # %%
-# Load it back, in the serving process. MLflow deserialises models only where
-# ``MLFLOW_ALLOW_PICKLE_DESERIALIZATION`` says the store is trusted, skops
-# ones included (the trusted list comes from the model's own files).
-os.environ["MLFLOW_ALLOW_PICKLE_DESERIALIZATION"] = "true"
+# Load it back, in the serving process. MLflow loads a model only where
+# ``MLFLOW_ALLOW_MODEL_CODE_EXECUTION`` is not ``false`` (it is true unless set),
+# skops ones included: their trusted list comes from the model's own files, so
+# set it to ``false`` where a model may come from a source you do not trust.
 loaded = mlflow.sklearn.load_model(info.model_uri)
 assert (loaded.predict_proba(X_test) == clf.predict_proba(X_test)).all()
 

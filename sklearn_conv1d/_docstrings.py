@@ -59,10 +59,17 @@ SHARED_PARAMETERS = """\
     dropout : float in [0, 1), default=0.0
         Dropout rate before each dense layer, the output layer included.
     activation : str or callable, default="relu"
-        Activation of the conv and hidden dense layers, a Keras activation
-        name such as ``"relu"``, ``"gelu"`` or ``"tanh"``.
+        Activation of the conv and hidden dense layers: one of the Keras
+        activation names ``"relu"``, ``"elu"``, ``"selu"``, ``"gelu"``,
+        ``"tanh"``, ``"sigmoid"``, ``"swish"``, ``"silu"``,
+        ``"leaky_relu"``, ``"relu6"``, ``"softplus"``, ``"softsign"``,
+        ``"mish"`` and ``"linear"``, or a callable mapping a tensor to a
+        tensor.
     optimizer : str, default="adam"
-        Name of a Keras optimizer, e.g. ``"adam"``, ``"adamw"``, ``"sgd"``.
+        Name of a Keras optimizer: ``"adam"``, ``"adamw"``, ``"nadam"``,
+        ``"adamax"``, ``"rmsprop"``, ``"sgd"``, ``"adagrad"``,
+        ``"adadelta"``, ``"lion"`` or ``"ftrl"``, each with its Keras
+        defaults but ``learning_rate``.
     learning_rate : float, default=0.001
         Learning rate of the optimizer.
     epochs : int, default=100

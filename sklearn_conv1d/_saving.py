@@ -54,6 +54,9 @@ FORMAT_VERSION = 1
 
 _METADATA = "metadata.json"
 _MODEL = "model.keras"
+# What a zip archive starts with: a local file header, or the end record of
+# an empty archive.
+_ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")
 _PICKLED_PARAMS = "params.pkl"
 
 # Only these classes are ever built by load(): a file cannot name arbitrary code.
@@ -284,6 +287,16 @@ def load(path, *, safe_mode=True, custom_objects=None):
         f"{str(path)!r} is not a file written by sklearn_conv1d.save (or it is "
         "truncated or damaged)"
     )
+    with open(path, "rb") as file:
+        start = file.read(4)
+    if start not in _ZIP_STARTS:
+        # zipfile also opens an archive embedded at a file's end, as a
+        # joblib or pickle file of an estimator holds its network's .keras.
+        raise ValueError(
+            f"{not_ours}: it is not a zip archive. A joblib or pickle file "
+            "loads with joblib.load or pickle.load (only from a source you "
+            "trust)."
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())

@@ -313,6 +313,10 @@ def test_load_rejects_missing_truncated_and_foreign_files(fitted, tmp_path):
     for path in (truncated, text, foreign, tmp_path / "clf.joblib"):
         with pytest.raises(ValueError, match="not a file written by sklearn_conv1d"):
             load(path)
+    # A joblib file holds the network's .keras zip at its end: not mistaken
+    # for a Keras file.
+    with pytest.raises(ValueError, match="not a zip archive.*joblib.load"):
+        load(tmp_path / "clf.joblib")
     fitted.model_.save(tmp_path / "net.keras")
     with pytest.raises(ValueError, match="keras.saving.load_model"):
         load(tmp_path / "net.keras")

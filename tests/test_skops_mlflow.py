@@ -73,8 +73,9 @@ def test_skops_file_with_a_foreign_type_is_refused(fitted, tmp_path):
 def mlflow_store(tmp_path, monkeypatch):
     mlflow = pytest.importorskip("mlflow")
     pytest.importorskip("sqlalchemy")
-    # MLflow refuses to deserialise any model, skops ones included, unless told.
-    monkeypatch.setenv("MLFLOW_ALLOW_PICKLE_DESERIALIZATION", "true")
+    # MLflow loads models, skops ones included, unless one of these says false.
+    monkeypatch.delenv("MLFLOW_ALLOW_MODEL_CODE_EXECUTION", raising=False)
+    monkeypatch.delenv("MLFLOW_ALLOW_PICKLE_DESERIALIZATION", raising=False)
     previous = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
     # Artifacts too go under tmp_path, not the default ./mlruns.
