@@ -2,6 +2,7 @@
 
 import inspect
 import pickle
+import re
 
 import keras
 import numpy as np
@@ -21,7 +22,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_conv1d import Conv1DClassifier
-from sklearn_conv1d._base import Conv1DBase
+from sklearn_conv1d._base import ACTIVATIONS, OPTIMIZERS, Conv1DBase
+from sklearn_conv1d._docstrings import SHARED_PARAMETERS
 
 FAST = dict(filters=8, dense_units=16, epochs=5, random_state=0)
 
@@ -275,6 +277,17 @@ def test_constructor_repeats_the_shared_parameters_and_defaults():
     own = parameters(Conv1DClassifier)
     assert own.pop("class_weight")[1] is None
     assert own == parameters(Conv1DBase)
+
+
+@pytest.mark.parametrize(
+    "parameter, accepted", [("activation", ACTIVATIONS), ("optimizer", OPTIMIZERS)]
+)
+def test_docstring_lists_the_accepted_names(parameter, accepted):
+    # The docstring spells out the names that parameter validation accepts.
+    entry = re.search(
+        rf"^    {parameter} :.*?\n(.*?)^    \w+ :", SHARED_PARAMETERS, re.M | re.S
+    )
+    assert set(re.findall(r'``"(\w+)"``', entry[1])) == accepted
 
 
 def test_partial_fit_refuses_balanced_class_weight():
