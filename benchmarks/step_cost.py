@@ -33,7 +33,7 @@ from _bench_utils import RESULTS, backend_version, steady_epoch_seconds
 from _datasets import load
 
 from sklearn_conv1d import ARCHITECTURES, Conv1DClassifier
-from sklearn_conv1d._base import budget_epochs
+from sklearn_conv1d._budget import budget_epochs
 
 #: Sets of the suite of equal-length series, from short to long.
 SETS = (

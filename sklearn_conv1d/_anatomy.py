@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from ._ensemble import networks_of
+
 #: Layers that make a network convolutional.
 CONVOLUTIONS = (
     keras.layers.Conv1D,
@@ -54,18 +56,33 @@ def output_layer(model):
 
 
 def embedding_width(model):
-    """Number of features the output layer reads."""
-    return int(output_layer(model).input.shape[-1])
+    """Number of features the output layer reads (all the output layers of an
+    ensemble's networks, side by side)."""
+    return sum(
+        int(output_layer(network).input.shape[-1]) for network in networks_of(model)
+    )
 
 
 def embed(model, X, batch_size):
     """What the output layer reads for each sequence of ``X``, as float64.
 
     ``X`` is ``(n, timesteps, channels)`` float32, as the network takes it.
-    The sub-model runs in inference mode (no dropout, batch-norm moving
-    statistics), on blocks of ``batch_size`` rows (see :func:`in_blocks`).
+    For an ensemble, what each network's output layer reads, one network
+    after the other. The sub-model runs in inference mode (no dropout,
+    batch-norm moving statistics), on blocks of ``batch_size`` rows (see
+    :func:`in_blocks`).
     """
-    network = keras.Model(model.input, output_layer(model).input)
+    embeddings = [output_layer(network).input for network in networks_of(model)]
+    if len(embeddings) > 1:
+        # The networks' own graphs, called on the ensemble's input.
+        embeddings = [
+            keras.Model(network.input, embedding)(model.input)
+            for network, embedding in zip(networks_of(model), embeddings, strict=True)
+        ]
+        embeddings = keras.layers.Concatenate()(embeddings)
+    else:
+        (embeddings,) = embeddings
+    network = keras.Model(model.input, embeddings)
     return in_blocks(
         lambda block: keras.ops.convert_to_numpy(network(block, training=False)),
         X,

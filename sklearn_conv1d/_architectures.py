@@ -6,10 +6,11 @@ documented accuracy was measured, no callback needed. Every entry sets the
 same parameters, the network's (``_KEYS``) and the recipe's
 (``_RECIPE_KEYS``: ``epochs``, ``timestep_budget``, ``budget_step_cost``,
 ``batch_size``, ``learning_rate``, ``reduce_lr_patience``,
-``weight_averaging``, ``n_iter_no_change``, ``tol``, ``normalize`` and
-``dropout``), so that one entry fully defines network and training whatever
-the estimator held before: entries can be unpacked into a constructor,
-passed to ``set_params`` or used as the points of a grid search.
+``weight_averaging``, ``n_networks``, ``n_iter_no_change``, ``tol``,
+``normalize`` and ``dropout``), so that one entry fully defines network
+and training whatever the estimator held before: entries can be unpacked
+into a constructor, passed to ``set_params`` or used as the points of a
+grid search.
 
 An entry already sets ``epochs`` and the rest of its recipe, so passing one
 of them next to the unpacked entry is a duplicate keyword (``TypeError``):
@@ -47,6 +48,7 @@ _RECIPE_KEYS = (
     "learning_rate",
     "reduce_lr_patience",
     "weight_averaging",
+    "n_networks",
     "n_iter_no_change",
     "tol",
     "normalize",

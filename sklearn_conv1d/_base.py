@@ -44,6 +44,8 @@ from sklearn.utils.validation import (
 
 from ._anatomy import embed, embedding_width
 from ._backend import backend
+from ._budget import budget_epochs, networks_within
+from ._ensemble import average_networks, networks_of
 from ._model_pool import POOL, predict_array
 from ._network import (
     HYPERPARAMETERS,
@@ -51,7 +53,7 @@ from ._network import (
     check_network,
     make_optimizer,
 )
-from ._random import draw_seed, fit_rng, int_seed
+from ._random import draw_seed, fit_rng, int_seed, network_seed
 from ._sequences import (
     DATA_FORMATS,
     channel_moments,
@@ -113,21 +115,6 @@ _INPUT_DTYPES = [np.float32, np.float64]
 _COMPILE_PARAMETERS = ("optimizer", "learning_rate", "steps_per_execution")
 
 
-def budget_epochs(epochs, timestep_budget, shape, batch_size, step_cost=0):
-    """The epochs a fit runs: ``epochs``, or fewer to stay within the budget.
-
-    ``timestep_budget`` bounds the timesteps training reads, summed over its
-    epochs; an epoch reads ``shape[0] * shape[1]`` (training rows times
-    their padded length), and each of its ``ceil(shape[0] / batch_size)``
-    steps counts ``step_cost`` more, the fixed cost of a step in timesteps.
-    At least one epoch runs. A count of work, not of seconds, so that a
-    seeded fit trains the same network on any machine.
-    """
-    steps = -(-shape[0] // batch_size)
-    per_epoch = shape[0] * shape[1] + steps * step_cost
-    return max(1, min(epochs, timestep_budget // per_epoch))
-
-
 class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimator):
     """Parameters, validation and fit/predict plumbing of the 1D CNN estimators.
 
@@ -165,6 +152,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "tol": [Interval(Real, 0, None, closed="left")],
         "reduce_lr_patience": [Interval(Integral, 1, None, closed="left"), None],
         "weight_averaging": [Interval(Real, 0, 1, closed="left"), None],
+        "n_networks": [Interval(Integral, 1, None, closed="left")],
         "data_format": [StrOptions(set(DATA_FORMATS))],
         "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
         "normalize": [StrOptions({"series", "dataset"}), None],
@@ -213,6 +201,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         tol=1e-4,
         reduce_lr_patience=None,
         weight_averaging=0.9,
+        n_networks=1,
         data_format="channels_last",
         sequence_length=None,
         normalize="dataset",
@@ -248,6 +237,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         self.tol = tol
         self.reduce_lr_patience = reduce_lr_patience
         self.weight_averaging = weight_averaging
+        self.n_networks = n_networks
         self.data_format = data_format
         self.sequence_length = sequence_length
         self.normalize = normalize
@@ -368,6 +358,15 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         >>> len(reg.history_["loss"])
         3
         """
+        if self.n_networks > 1 or self._fitted_networks() > 1:
+            raise ValueError(
+                "partial_fit trains one network, epoch by epoch; got "
+                f"n_networks={self.n_networks}"
+                f"{' and an ensemble fitted' if self._fitted_networks() > 1 else ''}"
+                ". Set n_networks=1 and refit (fit, or partial_fit after "
+                "warm_start=False) to train incrementally, or call fit, which "
+                "trains every network."
+            )
         if not self.initialized_:
             self._fit_seed = draw_seed(self.random_state)
         with self._weighing_normalization(sample_weight):
@@ -456,15 +455,76 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             X, y, sample_weight, validation = self._split_validation(
                 X, y, sample_weight
             )
-        if timestep_budget is not None:
-            epochs = budget_epochs(
+        n_networks = 1
+        if not warm_start:
+            n_networks = networks_within(
+                self.n_networks,
                 epochs,
                 timestep_budget,
                 X.shape,
                 self.batch_size,
                 self.budget_step_cost,
             )
-        callbacks = list(self._fit_callbacks)
+        if timestep_budget is not None:
+            epochs = budget_epochs(
+                epochs,
+                timestep_budget // n_networks,
+                X.shape,
+                self.batch_size,
+                self.budget_step_cost,
+            )
+        monitor = None
+        if early_stopping or stop_on_loss:
+            monitor = "val_loss" if early_stopping else "loss"
+        data = (X, y) if sample_weight is None else (X, y, sample_weight)
+        networks, histories = [], []
+        for index in range(n_networks):
+            seed = network_seed(self._fit_seed, index)
+            network = self.model_ if index == 0 else self._acquire_network(seed)
+            callbacks, stopper = self._training_callbacks(
+                index, monitor, weight_averaging
+            )
+            histories.append(
+                train(
+                    network,
+                    data,
+                    batch_size=self.batch_size,
+                    seed=seed,
+                    epochs=initial_epoch + epochs,
+                    initial_epoch=initial_epoch,
+                    order_epoch=self.current_epoch if warm_start else 0,
+                    validation=validation,
+                    callbacks=callbacks,
+                    verbose=self.verbose,
+                )
+            )
+            if recompute_batch_norm:
+                settle_batch_norm(network, X, self.batch_size)
+            networks.append(network)
+        if n_networks > 1:
+            self.model_ = average_networks(networks)
+        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            self.history_ = defaultdict(list)
+        for history in histories:
+            for key, values in history.history.items():
+                self.history_[_history_key(key)] += values
+        self.n_iter_ = sum(len(history.epoch) for history in histories)
+        self.n_networks_ = n_networks
+        self.best_epoch_ = (
+            None
+            if n_networks > 1 or stopper is None or stopper.best_epoch is None
+            else stopper.best_epoch + 1 - initial_epoch
+        )
+
+    def _training_callbacks(self, index, monitor, weight_averaging):
+        """The callbacks that train network ``index`` of a fit, and its stopper.
+
+        The user's callbacks (private copies, new ones for each network after
+        the first), then the recipe's: the learning-rate schedule, the
+        stopper on ``monitor`` (None: no stopper) and the weight average.
+        """
+        user = self._fit_callbacks if index == 0 else self.callbacks or []
+        callbacks = list(user) if index == 0 else copy.deepcopy(list(user))
         if self.reduce_lr_patience is not None:
             callbacks.append(
                 keras.callbacks.ReduceLROnPlateau(
@@ -475,40 +535,15 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 )
             )
         stopper = None
-        if early_stopping or stop_on_loss:
+        if monitor is not None:
             stopper = StallStop(
-                monitor="val_loss" if early_stopping else "loss",
-                patience=self.n_iter_no_change,
-                tol=self.tol,
+                monitor=monitor, patience=self.n_iter_no_change, tol=self.tol
             )
             callbacks.append(stopper)
         if weight_averaging is not None:
             # After the stopper: its restored weights give way to the average.
             callbacks.append(WeightAverage(weight_averaging))
-        history = train(
-            self.model_,
-            (X, y) if sample_weight is None else (X, y, sample_weight),
-            batch_size=self.batch_size,
-            seed=self._fit_seed,
-            epochs=initial_epoch + epochs,
-            initial_epoch=initial_epoch,
-            order_epoch=self.current_epoch if warm_start else 0,
-            validation=validation,
-            callbacks=callbacks,
-            verbose=self.verbose,
-        )
-        if recompute_batch_norm:
-            settle_batch_norm(self.model_, X, self.batch_size)
-        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
-            self.history_ = defaultdict(list)
-        for key, values in history.history.items():
-            self.history_[_history_key(key)] += values
-        self.n_iter_ = len(history.epoch)
-        self.best_epoch_ = (
-            None
-            if stopper is None or stopper.best_epoch is None
-            else stopper.best_epoch + 1 - initial_epoch
-        )
+        return callbacks, stopper
 
     def _split_validation(self, X, y, sample_weight):
         """Hold out ``validation_fraction`` of the data for early stopping.
@@ -580,11 +615,15 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         return FunctionTransformer(_as_float32)
 
     def _build_keras_model(self):
+        return self._acquire_network(self._fit_seed)
+
+    def _acquire_network(self, fit_seed):
+        """A compiled network at the initial weights of the fit of ``fit_seed``."""
         output_spec = self._output_spec()
         n_outputs, output_activation, loss, metrics = output_spec
         built = self._built_params()
         hyperparameters = {name: built[name] for name in HYPERPARAMETERS}
-        seed = int_seed(fit_rng(self._fit_seed, "network"))
+        seed = int_seed(fit_rng(fit_seed, "network"))
 
         def build():
             return build_network(
@@ -626,6 +665,11 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         names = (*HYPERPARAMETERS, *_COMPILE_PARAMETERS)
         return {name: getattr(self, name) for name in names}
 
+    def _fitted_networks(self):
+        """How many networks the fitted ``model_`` averages (0 before fit)."""
+        model = vars(self).get("model_")
+        return 0 if model is None else len(networks_of(model))
+
     def _check_warm_start(self):
         """Refuse a warm start whose parameters would need another network.
 
@@ -633,6 +677,13 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         optimizer; a parameter they were built from that has changed since
         would otherwise be silently ignored.
         """
+        if self._fitted_networks() > 1:
+            raise ValueError(
+                f"warm_start=True continues training one fitted network, but "
+                f"{self._fitted_networks()} networks were fitted "
+                "(n_networks): an ensemble trains only in a new fit. Set "
+                "warm_start=False to fit a new ensemble."
+            )
         built = getattr(self, "_network_params", None)
         if built is None:  # saved by a version that did not record them
             return

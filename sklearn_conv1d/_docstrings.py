@@ -150,6 +150,22 @@ SHARED_PARAMETERS = """\
         fits of a few tens of epochs. A ``warm_start`` fit continues from the
         average. ``partial_fit`` ignores it. None ends on the best epoch's
         weights, or the last's.
+    n_networks : int, default=1
+        Train this many networks of the same architecture, each from its own
+        initial weights and batch order, and predict the average of their
+        outputs (an ensemble, as InceptionTime is of five networks). Network
+        ``i`` trains exactly as a fit seeded with its own seed drawn from
+        ``random_state`` would, the first with ``random_state`` itself, one
+        after the other, so a fit takes about ``n_networks`` times as long.
+        With ``timestep_budget``, the budget is shared: as many networks are
+        trained (at least one, at most ``n_networks``) as it affords with all
+        of their ``epochs`` each, so a data set whose single network the
+        budget cuts short gets one network, as with ``n_networks=1``, and
+        ``n_networks_`` says how many. ``model_`` is then one Keras model
+        that averages its networks, saved, pickled and exported to ONNX as
+        any network; ``transform`` returns the embeddings of all its
+        networks side by side, and :func:`class_activation_map` their mean.
+        ``partial_fit`` and ``warm_start`` train one network only.
     data_format : {"channels_last", "channels_first"}, default="channels_last"
         Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
         (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).
@@ -218,17 +234,24 @@ SHARED_ATTRIBUTES = """\
         Standard deviation of each channel over the training timesteps (1
         for a constant channel); only with ``normalize="dataset"``.
     model_ : keras.Model
-        The fitted Keras network.
+        The fitted Keras network (with ``n_networks_`` above 1, the model
+        that averages the outputs of its networks).
+    n_networks_ : int
+        Number of networks the last ``fit`` trained: ``n_networks``, or
+        fewer within ``timestep_budget``.
     history_ : dict of str to list of float
         Loss and metrics of each epoch, as recorded by Keras, with ``val_``
-        keys when a validation set was used.
+        keys when a validation set was used. With several networks, the
+        epochs of each network one after the other.
     n_iter_ : int
-        Number of epochs run by the last call to ``fit`` or ``partial_fit``.
+        Number of epochs run by the last call to ``fit`` or ``partial_fit``
+        (summed over the networks of an ensemble).
     best_epoch_ : int or None
         The epoch (counted from 1) of the last fit whose weights were
         restored: the one of the lowest validation loss with
         ``early_stopping=True``, else of the lowest training loss. None when
         ``n_iter_no_change=None`` and ``early_stopping=False``. With
         ``weight_averaging`` the fit ends on the average of the epochs'
-        weights instead, and this is the epoch it replaced.
+        weights instead, and this is the epoch it replaced. None after a fit
+        of several networks.
 """

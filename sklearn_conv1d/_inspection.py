@@ -40,6 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._anatomy import feature_maps, in_blocks
 from ._base import Conv1DBase
+from ._ensemble import networks_of
 from ._gradients import value_and_gradient
 from ._sequences import is_sequence_list
 
@@ -66,6 +67,8 @@ def class_activation_map(estimator, X, *, target=None, method="auto"):
     convolutions). Values are non-negative, larger where the timestep
     counts more; compare them within a call (their scale depends on the
     network and method), e.g. divided by each row's maximum for a plot.
+    For an ensemble (``n_networks`` above 1), the mean of its networks'
+    maps.
 
     Parameters
     ----------
@@ -154,7 +157,8 @@ def class_activation_map(estimator, X, *, target=None, method="auto"):
         )
     check_is_fitted(estimator)
     name = type(estimator).__name__
-    maps = feature_maps(estimator.model_, name)
+    networks = [feature_maps(net, name) for net in networks_of(estimator.model_)]
+    maps = networks[0]  # an ensemble's networks share their architecture
     if method == "auto":
         method = "cam" if maps.global_average else "hirescam"
     elif method == "cam" and not maps.global_average:
@@ -167,7 +171,7 @@ def class_activation_map(estimator, X, *, target=None, method="auto"):
             "convolutional network."
         )
     column = _target_column(estimator, target)
-    relevance = partial(_relevance, maps, method, column)
+    relevance = partial(_mean_relevance, networks, method, column)
     rows = estimator._predict_raw(X, network=relevance)
     if is_sequence_list(X):
         time_axis = 1 if estimator.data_format == "channels_first" else 0
@@ -214,6 +218,13 @@ def _target_column(estimator, target):
         f"target={target!r} does not name an output of this {name}, which has "
         f"{n_outputs}. Pass the index of an output, 0 to {n_outputs - 1}"
         + (", or None for the only one." if n_outputs == 1 else ".")
+    )
+
+
+def _mean_relevance(networks, method, column, X, batch_size):
+    """The mean of each network's relevance (an ensemble's networks)."""
+    return np.mean(
+        [_relevance(maps, method, column, X, batch_size) for maps in networks], axis=0
     )
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 #: What each stream of a fit's random numbers is for; the index is its key.
-_STREAMS = ("network", "shuffle", "validation_split")
+_STREAMS = ("network", "shuffle", "validation_split", "ensemble")
 
 
 def draw_seed(random_state):
@@ -44,7 +44,7 @@ def fit_rng(seed, stream, *keys):
     ----------
     seed : int
         The fit's seed, from :func:`draw_seed`.
-    stream : {"network", "shuffle", "validation_split"}
+    stream : {"network", "shuffle", "validation_split", "ensemble"}
         What the numbers are for; each stream is independent of the others.
     *keys : int
         Further ints telling generators of one stream apart, e.g. the epoch.
@@ -56,3 +56,16 @@ def fit_rng(seed, stream, *keys):
 def int_seed(rng):
     """Draw an int seed for Keras (an initializer, a dropout layer) from ``rng``."""
     return int(rng.integers(np.iinfo(np.int32).max))
+
+
+def network_seed(seed, index):
+    """The seed of network ``index`` of an ensemble fit of ``seed``.
+
+    Network 0 trains with the fit's own seed, so a fit of one network is
+    the fit it was before ensembles; network ``i`` trains with a seed drawn
+    from the fit's ``"ensemble"`` stream, exactly as a fit with
+    ``random_state`` set to that seed would.
+    """
+    if index == 0:
+        return seed
+    return int_seed(fit_rng(seed, "ensemble", index))

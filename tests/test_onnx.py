@@ -73,6 +73,13 @@ def test_regressor_export_matches_predict():
     np.testing.assert_allclose(predictions, reg.predict(X), rtol=0, atol=ONNX_ATOL)
 
 
+def test_ensemble_exports_the_average_of_its_networks():
+    X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2, n_classes=3)
+    clf = Conv1DClassifier(n_networks=2, **TINY).fit(X, y)
+    (proba,) = session(to_onnx(clf)).run(None, {"sequence": X})
+    np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
+
+
 def test_inception_network_exports():
     # Parallel branches, a concatenation and a residual shortcut: not a chain.
     X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2)
