@@ -245,9 +245,10 @@ def architecture_grid(*names):
     Each point is a whole entry of :data:`ARCHITECTURES`: the network and
     its training recipe (``epochs``, ``timestep_budget``,
     ``budget_step_cost``, ``batch_size``, ``learning_rate``,
-    ``reduce_lr_patience``, ``weight_averaging``, ``n_iter_no_change``,
-    ``tol``, ``normalize``, ``dropout``), so that every candidate trains as
-    it was measured whatever the searched estimator held.
+    ``reduce_lr_patience``, ``weight_averaging``, ``n_networks``,
+    ``n_iter_no_change``, ``tol``, ``normalize``, ``dropout``), so that
+    every candidate trains as it was measured whatever the searched
+    estimator held.
 
     Parameters
     ----------

@@ -363,9 +363,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 "partial_fit trains one network, epoch by epoch; got "
                 f"n_networks={self.n_networks}"
                 f"{' and an ensemble fitted' if self._fitted_networks() > 1 else ''}"
-                ". Set n_networks=1 and refit (fit, or partial_fit after "
-                "warm_start=False) to train incrementally, or call fit, which "
-                "trains every network."
+                ". To train incrementally, set n_networks=1 (on a clone of "
+                "the estimator, if an ensemble was fitted); fit trains every "
+                "network."
             )
         if not self.initialized_:
             self._fit_seed = draw_seed(self.random_state)
