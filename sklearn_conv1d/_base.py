@@ -69,7 +69,7 @@ from ._sequences import (
     znormalize,
     znormalize_sequences,
 )
-from ._state import get_state, set_state
+from ._state import custom_objects, get_state, set_state
 from ._threads import limit_tensorflow_threads
 from ._training import StallStop, WeightAverage, settle_batch_norm, train
 
@@ -299,7 +299,8 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 "epochs without improvement before stopping; got None. Set "
                 "n_iter_no_change to an int (e.g. 10) or early_stopping=False."
             )
-        if self.warm_start and self.initialized_:
+        continuing = self.warm_start and self.initialized_
+        if continuing:
             self._check_warm_start()
         self._fit_seed = draw_seed(self.random_state)
         with self._weighing_normalization(sample_weight):
@@ -314,6 +315,8 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 recompute_batch_norm=True,
                 timestep_budget=self.timestep_budget,
                 weight_averaging=self.weight_averaging,
+                # A warm start continues the one fitted network.
+                n_networks=1 if continuing else self.n_networks,
             )
         return self
 
@@ -418,6 +421,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         recompute_batch_norm=False,
         timestep_budget=None,
         weight_averaging=None,
+        n_networks=1,
     ):
         """Train the network: the step of scikeras's fit loop that runs Keras.
 
@@ -451,58 +455,67 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                     f"Invalid validation set X_val, y_val (named X and y in "
                     f"what follows): {exc}"
                 ) from exc
-        elif early_stopping:
-            X, y, sample_weight, validation = self._split_validation(
-                X, y, sample_weight
-            )
-        n_networks = 1
-        if not warm_start:
-            n_networks = networks_within(
-                self.n_networks,
-                epochs,
-                timestep_budget,
-                X.shape,
-                self.batch_size,
-                self.budget_step_cost,
-            )
+        split = validation is None and early_stopping
+
+        def rows(seed):
+            """Training rows and validation set of the network of ``seed``."""
+            if split:
+                return self._split_validation(X, y, sample_weight, seed)
+            return X, y, sample_weight, validation
+
+        first = rows(self._fit_seed)
+        shape = first[0].shape
+        n_networks = networks_within(
+            n_networks,
+            epochs,
+            timestep_budget,
+            shape,
+            self.batch_size,
+            self.budget_step_cost,
+        )
         if timestep_budget is not None:
             epochs = budget_epochs(
                 epochs,
                 timestep_budget // n_networks,
-                X.shape,
+                shape,
                 self.batch_size,
                 self.budget_step_cost,
             )
         monitor = None
         if early_stopping or stop_on_loss:
             monitor = "val_loss" if early_stopping else "loss"
-        data = (X, y) if sample_weight is None else (X, y, sample_weight)
         networks, histories = [], []
         for index in range(n_networks):
             seed = network_seed(self._fit_seed, index)
             network = self.model_ if index == 0 else self._acquire_network(seed)
+            X_fit, y_fit, weight_fit, validation_fit = (
+                first if index == 0 else rows(seed)
+            )
             callbacks, stopper = self._training_callbacks(
                 index, monitor, weight_averaging
             )
             histories.append(
                 train(
                     network,
-                    data,
+                    (X_fit, y_fit)
+                    if weight_fit is None
+                    else (X_fit, y_fit, weight_fit),
                     batch_size=self.batch_size,
                     seed=seed,
                     epochs=initial_epoch + epochs,
                     initial_epoch=initial_epoch,
                     order_epoch=self.current_epoch if warm_start else 0,
-                    validation=validation,
+                    validation=validation_fit,
                     callbacks=callbacks,
                     verbose=self.verbose,
                 )
             )
             if recompute_batch_norm:
-                settle_batch_norm(network, X, self.batch_size)
+                settle_batch_norm(network, X_fit, self.batch_size)
             networks.append(network)
         if n_networks > 1:
-            self.model_ = average_networks(networks)
+            # Copies: the pooled networks stay free for the next fit.
+            self.model_ = average_networks(networks, custom_objects(self))
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
             self.history_ = defaultdict(list)
         for history in histories:
@@ -545,12 +558,12 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
             callbacks.append(WeightAverage(weight_averaging))
         return callbacks, stopper
 
-    def _split_validation(self, X, y, sample_weight):
+    def _split_validation(self, X, y, sample_weight, seed):
         """Hold out ``validation_fraction`` of the data for early stopping.
 
         The split is shuffled and, for classifiers, stratified, unlike Keras's
         ``validation_split``, which takes the last rows as they come. It is
-        drawn from the fit's own seed.
+        drawn from ``seed``, the fit's (or, in an ensemble, the network's).
         """
         arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
         try:
@@ -558,7 +571,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                 *arrays,
                 test_size=self.validation_fraction,
                 stratify=self._stratify_labels(y),
-                random_state=int_seed(fit_rng(self._fit_seed, "validation_split")),
+                random_state=int_seed(fit_rng(seed, "validation_split")),
             )
         except ValueError as exc:
             raise ValueError(

@@ -16,10 +16,23 @@ import keras
 ENSEMBLE_NAME = "ensemble"
 
 
-def average_networks(networks):
-    """One model whose output is the average of ``networks``' outputs."""
+def average_networks(networks, objects=None):
+    """One model whose output is the average of copies of ``networks``' outputs.
+
+    Copies (same weights), named ``network_0``, ``network_1``, ...: calling a
+    network on a new input would add a node to its graph for good, and the
+    network pool would never see it free again. ``objects`` are the user's
+    functions the networks refer to by name (a callable ``activation``).
+    """
+    copies = []
+    with keras.saving.custom_object_scope(objects or {}):
+        for index, network in enumerate(networks):
+            copy = keras.models.clone_model(network)
+            copy.set_weights(network.get_weights())
+            copy.name = f"network_{index}"
+            copies.append(copy)
     inputs = keras.Input(shape=networks[0].input.shape[1:], name="sequence")
-    outputs = keras.layers.Average(name="average")([net(inputs) for net in networks])
+    outputs = keras.layers.Average(name="average")([net(inputs) for net in copies])
     return keras.Model(inputs, outputs, name=ENSEMBLE_NAME)
 
 

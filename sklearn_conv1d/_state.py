@@ -17,6 +17,7 @@ A restored network is a new Keras model, outside the network pool: it is
 never handed to another estimator.
 """
 
+import inspect
 import json
 import os
 import tempfile
@@ -68,6 +69,9 @@ def set_state(estimator, state):
             f"{STATE_VERSION}). Load it with the sklearn-conv1d that saved it, or "
             "refit it; sklearn_conv1d.save files carry their format version."
         )
+    # A parameter added since the state was saved takes its default.
+    for name, default in _parameter_defaults(estimator).items():
+        state.setdefault(name, default)
     network = state.pop("model_", None)
     if "history_" in state:
         state["history_"] = defaultdict(list, state["history_"])
@@ -85,6 +89,16 @@ def set_state(estimator, state):
     vars(estimator).update(state)
     if network is not None:
         rebuild_fitted(estimator, model)
+
+
+def _parameter_defaults(estimator):
+    """The constructor's parameters of ``estimator`` and their defaults."""
+    signature = inspect.signature(type(estimator).__init__)
+    return {
+        name: parameter.default
+        for name, parameter in signature.parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
 
 
 def rebuild_fitted(estimator, model):

@@ -16,6 +16,7 @@ from sklearn_conv1d import (
     save,
 )
 from sklearn_conv1d._budget import epoch_cost
+from sklearn_conv1d._model_pool import POOL
 from sklearn_conv1d._random import network_seed
 
 TINY = dict(filters=4, dense_units=8, epochs=3, n_iter_no_change=None, random_state=3)
@@ -53,6 +54,41 @@ def test_an_ensemble_averages_the_fits_of_its_networks_seeds(data, ensemble):
     assert ensemble.n_iter_ == 3 * TINY["epochs"] == len(ensemble.history_["loss"])
     assert ensemble.history_["loss"] == sum((fit.history_["loss"] for fit in fits), [])
     assert ensemble.best_epoch_ is None
+
+
+@pytest.mark.parametrize("validation", ["split", "given"])
+def test_early_stopping_networks_train_as_their_own_fits(data, validation):
+    # Each network holds out its own split, drawn from its own seed.
+    X, y = data
+    params = dict(TINY, epochs=6, early_stopping=True, n_iter_no_change=2)
+    given = dict(X_val=X[:10], y_val=y[:10]) if validation == "given" else {}
+    ens = Conv1DClassifier(**params, n_networks=2).fit(X, y, **given)
+    fits = [single(ens, i).fit(X, y, **given) for i in range(2)]
+    expected = np.mean([fit.predict_proba(X) for fit in fits], axis=0)
+    np.testing.assert_allclose(ens.predict_proba(X), expected, rtol=0, atol=ATOL)
+    assert ens.history_["val_loss"] == sum(
+        (fit.history_["val_loss"] for fit in fits), []
+    )
+
+
+def test_a_first_fit_with_warm_start_trains_every_network(data):
+    X, y = data
+    ens = Conv1DClassifier(**TINY, n_networks=2, warm_start=True).fit(X, y)
+    assert ens.n_networks_ == 2 and ens.model_.name == "ensemble"
+
+
+def test_refits_of_an_ensemble_reuse_pooled_networks(data):
+    X, y = data
+    enabled, POOL.enabled = POOL.enabled, True
+    try:
+        clf = Conv1DClassifier(**TINY, n_networks=2)
+        clf.fit(X, y)  # builds or takes two networks, released once copied
+        reused, built = POOL.n_reused, POOL.n_built
+        for _ in range(3):
+            clf.fit(X, y)
+        assert POOL.n_reused == reused + 6 and POOL.n_built == built
+    finally:
+        POOL.enabled = enabled
 
 
 def test_a_regressor_ensemble_averages_its_networks(data):
@@ -132,3 +168,15 @@ def test_incremental_training_of_an_ensemble_is_refused(data, ensemble):
 def test_every_named_configuration_sets_n_networks():
     for params in ARCHITECTURES.values():
         assert params["n_networks"] >= 1
+
+
+def test_a_state_saved_before_n_networks_loads_with_its_default(data):
+    X, y = data
+    clf = Conv1DClassifier(**TINY).fit(X, y)
+    state = clf.__getstate__()
+    del state["n_networks"]  # as pickled by a version without it
+    old = Conv1DClassifier.__new__(Conv1DClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["n_networks"] == 1
+    np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
+    assert old.fit(X, y).n_networks_ == 1
