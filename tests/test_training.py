@@ -96,7 +96,7 @@ def test_validation_split_is_stratified_and_shuffled_on_sorted_labels():
     clf = Conv1DClassifier(**FAST, early_stopping=True, validation_fraction=0.2)
     clf.fit(X, y)
     X3 = X[:, :, None]
-    X_train, y_train, _, (X_val, y_val) = clf._split_validation(X3, y, None)
+    X_train, y_train, _, (X_val, y_val) = clf._split_validation(X3, y, None, 0)
     assert np.bincount(y_val).tolist() == [10, 10]
     assert np.bincount(y_train).tolist() == [40, 40]
     assert not np.array_equal(y_val, np.sort(y_val)) or len(set(y_val)) == 2
