@@ -24,8 +24,11 @@ accuracy of one network is 0.844, of two averaged 0.860 and of three 0.856:
 1 to 2 points for two or three times the fit. Within the 60 s a fit of
 the best named configuration may take on two cores, an ensemble would need
 budgets a half or a third of today's, which the sets bound by the budget
-(ACSF1, FiftyWords, InsectWingbeatSound) cannot spare: no named
-configuration ensembles.
+(ACSF1, FiftyWords, InsectWingbeatSound) cannot spare. So the estimators'
+``n_networks`` shares the budget instead: a fit trains as many networks as
+the budget affords with all their epochs, and the sets it binds keep one.
+``"inception_small"`` sets ``n_networks=3`` since
+(``choose_n_networks_inception_small_seed*.txt``).
 """
 
 import sys

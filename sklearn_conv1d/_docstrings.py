@@ -166,6 +166,9 @@ SHARED_PARAMETERS = """\
         any network; ``transform`` returns the embeddings of all its
         networks side by side, and :func:`class_activation_map` their mean.
         ``partial_fit`` and ``warm_start`` train one network only.
+        ``ARCHITECTURES["inception_small"]`` sets 3, which gained 0.24
+        points over the development suite (0.77 points below MiniRocket
+        over five seeds, from 1.01).
     data_format : {"channels_last", "channels_first"}, default="channels_last"
         Layout of a 3D ``X``: ``(n_samples, n_timesteps, n_channels)``
         (Keras) or ``(n_samples, n_channels, n_timesteps)`` (aeon, sktime).

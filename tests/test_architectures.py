@@ -21,7 +21,9 @@ from sklearn_conv1d import (
 from sklearn_conv1d._architectures import _KEYS, _RECIPE_KEYS
 from sklearn_conv1d._network import HYPERPARAMETERS
 
-FAST = dict(epochs=1, batch_size=16, random_state=0)
+# One network: these read the layers of a single network ("inception_small"
+# averages up to three; its whole recipe trains in the test below).
+FAST = dict(epochs=1, batch_size=16, n_networks=1, random_state=0)
 
 
 def layer_types(model):
@@ -78,7 +80,9 @@ def test_every_named_configuration_trains_with_its_recipe_and_round_trips(
     X, y = make_sequences(n_samples=24, n_timesteps=32)
     params = ARCHITECTURES[name]
     clf = Conv1DClassifier(**params, random_state=0).fit(X, y)
-    assert 1 <= clf.n_iter_ <= params["epochs"]
+    # Small data: the budget affords every network the recipe asks for.
+    assert clf.n_networks_ == params["n_networks"]
+    assert 1 <= clf.n_iter_ <= params["epochs"] * clf.n_networks_
     assert len(clf.history_["loss"]) == clf.n_iter_
     assert ("learning_rate" in clf.history_) == (
         params["reduce_lr_patience"] is not None

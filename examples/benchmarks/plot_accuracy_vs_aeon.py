@@ -8,8 +8,10 @@ Accuracy over the development suite against MiniRocket
 the named configurations ``"lite"``, ``"inception"`` and
 ``"inception_small"`` with the recipe
 their :data:`~sklearn_conv1d.ARCHITECTURES` entries carry, each fit bounded
-by the recipe's ``timestep_budget`` (``bench_accuracy_named.txt``,
-``bench_accuracy_inception_small.txt``), and aeon's ``MiniRocketClassifier()`` in each
+by the recipe's ``timestep_budget`` (``bench_accuracy_named.txt``, and
+``choose_n_networks_inception_small_seed0.txt`` for today's
+``"inception_small"``, which averages up to three networks:
+``n_networks=3``), and aeon's ``MiniRocketClassifier()`` in each
 run, on the train/test splits of the 31 UCR/UEA data sets of the development
 suite (``benchmarks/_datasets.py``), seed 0, and recorded the test accuracy
 and the wall time of ``fit`` in ``benchmarks/results/``. This script trains
@@ -31,8 +33,12 @@ except NameError:  # run interactively
 candidates = [folder / "benchmarks" / "results" for folder in [here, *here.parents]]
 folder = next(f for f in candidates if (f / "bench_accuracy_defaults.txt").is_file())
 files = [
-    folder / f"bench_accuracy_{name}.txt"
-    for name in ("defaults", "named", "inception_small")
+    folder / name
+    for name in (
+        "bench_accuracy_defaults.txt",
+        "bench_accuracy_named.txt",
+        "choose_n_networks_inception_small_seed0.txt",
+    )
 ]
 
 SUMMARY = re.compile(
