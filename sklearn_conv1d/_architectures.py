@@ -146,8 +146,8 @@ _INCEPTION = dict(
 # ends early (choose_inception_small_lr_dropout_seed0.txt,
 # choose_learning_rate_inception_small_seed12.txt).
 # Its fit then averaged up to three networks within the same budget
-# (n_networks=3): the 18 sets whose single network needs more than half
-# the budget keep it, exactly as before, and the 13 others train two or
+# (n_networks=3): the 20 sets whose single network needs more than half
+# the budget keep it, exactly as before, and the 11 others train two or
 # three (choose_n_networks_inception_small_seed*.txt, seeds 0 to 4).
 # A recipe lists only what differs from the estimators' defaults;
 # _architecture fills in the rest of _RECIPE_KEYS.
