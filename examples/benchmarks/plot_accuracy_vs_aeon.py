@@ -11,7 +11,10 @@ their :data:`~sklearn_conv1d.ARCHITECTURES` entries carry, each fit bounded
 by the recipe's ``timestep_budget`` (``bench_accuracy_named.txt``, and
 ``choose_n_networks_inception_small_seed0.txt`` for today's
 ``"inception_small"``, which averages up to three networks:
-``n_networks=3``), and aeon's ``MiniRocketClassifier()`` in each
+``n_networks=3``; its Computers fit, 62.0 s there, ran beside the test
+suite and took 40.9 s on the idle machine,
+``choose_n_networks_inception_small_retime.txt``), and aeon's
+``MiniRocketClassifier()`` in each
 run, on the train/test splits of the 31 UCR/UEA data sets of the development
 suite (``benchmarks/_datasets.py``), seed 0, and recorded the test accuracy
 and the wall time of ``fit`` in ``benchmarks/results/``. This script trains
