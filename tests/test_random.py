@@ -94,13 +94,14 @@ def test_same_seed_same_fit_other_seed_other_fit_unseeded_differs():
     assert not np.array_equal(_proba(random_state=None), _proba(random_state=None))
 
 
-def test_threaded_fits_equal_serial_fits():
+@pytest.mark.parametrize("n_networks", [1, 2])
+def test_threaded_fits_equal_serial_fits(n_networks):
     seeds = [0, 1, 2, 3]
-    serial = [_proba(random_state=seed) for seed in seeds]
+    serial = [_proba(random_state=seed, n_networks=n_networks) for seed in seeds]
     results = [None] * len(seeds)
 
     def fit(i):
-        results[i] = _proba(random_state=seeds[i])
+        results[i] = _proba(random_state=seeds[i], n_networks=n_networks)
 
     threads = [threading.Thread(target=fit, args=(i,)) for i in range(len(seeds))]
     for thread in threads:
