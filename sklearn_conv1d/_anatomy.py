@@ -72,17 +72,10 @@ def embed(model, X, batch_size):
     batch-norm moving statistics), on blocks of ``batch_size`` rows (see
     :func:`in_blocks`).
     """
-    embeddings = [output_layer(network).input for network in networks_of(model)]
-    if len(embeddings) > 1:
-        # The networks' own graphs, called on the ensemble's input.
-        embeddings = [
-            keras.Model(network.input, embedding)(model.input)
-            for network, embedding in zip(networks_of(model), embeddings, strict=True)
-        ]
-        embeddings = keras.layers.Concatenate()(embeddings)
-    else:
-        (embeddings,) = embeddings
-    network = keras.Model(model.input, embeddings)
+    networks = networks_of(model)
+    if len(networks) > 1:
+        return np.hstack([embed(network, X, batch_size) for network in networks])
+    network = keras.Model(model.input, output_layer(model).input)
     return in_blocks(
         lambda block: keras.ops.convert_to_numpy(network(block, training=False)),
         X,
