@@ -361,11 +361,12 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         >>> len(reg.history_["loss"])
         3
         """
-        if self.n_networks > 1 or self._fitted_networks() > 1:
+        fitted = self._fitted_networks()
+        if self.n_networks > 1 or fitted > 1:
             raise ValueError(
                 "partial_fit trains one network, epoch by epoch; got "
                 f"n_networks={self.n_networks}"
-                f"{' and an ensemble fitted' if self._fitted_networks() > 1 else ''}"
+                f"{' and an ensemble fitted' if fitted > 1 else ''}"
                 ". To train incrementally, set n_networks=1 (on a clone of "
                 "the estimator, if an ensemble was fitted); fit trains every "
                 "network."
@@ -536,8 +537,10 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         the first), then the recipe's: the learning-rate schedule, the
         stopper on ``monitor`` (None: no stopper) and the weight average.
         """
-        user = self._fit_callbacks if index == 0 else self.callbacks or []
-        callbacks = list(user) if index == 0 else copy.deepcopy(list(user))
+        if index == 0:
+            callbacks = list(self._fit_callbacks)
+        else:  # copies of the user's own, untouched by the fits before
+            callbacks = copy.deepcopy(list(self.callbacks or []))
         if self.reduce_lr_patience is not None:
             callbacks.append(
                 keras.callbacks.ReduceLROnPlateau(
@@ -690,10 +693,11 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         optimizer; a parameter they were built from that has changed since
         would otherwise be silently ignored.
         """
-        if self._fitted_networks() > 1:
+        fitted = self._fitted_networks()
+        if fitted > 1:
             raise ValueError(
-                f"warm_start=True continues training one fitted network, but "
-                f"{self._fitted_networks()} networks were fitted "
+                "warm_start=True continues training one fitted network, but "
+                f"{fitted} networks were fitted "
                 "(n_networks): an ensemble trains only in a new fit. Set "
                 "warm_start=False to fit a new ensemble."
             )
