@@ -53,6 +53,7 @@ _RECIPE_KEYS = (
     "tol",
     "normalize",
     "dropout",
+    "time_shift",
 )
 _PARAMETERS = inspect.signature(Conv1DBase.__init__).parameters
 _DEFAULTS = {name: _PARAMETERS[name].default for name in _KEYS + _RECIPE_KEYS}

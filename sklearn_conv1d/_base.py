@@ -56,10 +56,10 @@ from ._network import (
 from ._random import draw_seed, fit_rng, int_seed, network_seed
 from ._sequences import (
     DATA_FORMATS,
-    channel_moments,
     check_fitted_shape,
     check_float32_range,
     explain_input_errors,
+    input_moments,
     is_sequence_list,
     length_groups,
     sequence_lengths,
@@ -138,6 +138,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "global_pooling": [StrOptions({"avg", "max"}), None],
         "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "time_shift": [Interval(Real, 0, 1, closed="left")],
         "activation": [StrOptions(ACTIVATIONS), callable],
         "optimizer": [StrOptions(OPTIMIZERS)],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -155,7 +156,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "data_format": [StrOptions(set(DATA_FORMATS))],
         "sequence_length": [Interval(Integral, 1, None, closed="left"), None],
-        "normalize": [StrOptions({"series", "dataset"}), None],
+        "normalize": [StrOptions({"dataset", "timestep", "series"}), None],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
         "callbacks": [list, None],
@@ -187,6 +188,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         global_pooling=None,
         dense_units=100,
         dropout=0.0,
+        time_shift=0.0,
         activation="relu",
         optimizer="adam",
         learning_rate=0.001,
@@ -223,6 +225,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         self.global_pooling = global_pooling
         self.dense_units = dense_units
         self.dropout = dropout
+        self.time_shift = time_shift
         self.activation = activation
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -760,6 +763,14 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         Only a global-pooling network reads them (its time axis is open);
         ``X`` holds sequences of at most ``length`` timesteps, padded to it.
         """
+        if self.normalize == "timestep":
+            raise ValueError(
+                f"X holds sequences of up to {length} timesteps, longer than the "
+                f"{self.input_shape_[0]} seen in fit, and normalize='timestep' "
+                "has statistics for those timesteps only. Pass sequences of at "
+                f"most {self.input_shape_[0]} timesteps, or refit with "
+                "normalize='dataset' to read any length."
+            )
         with explain_input_errors():
             X, lengths = self._stack(X, length)
             X = check_array(X, dtype=_INPUT_DTYPES, allow_nd=True, input_name="X")
@@ -798,17 +809,16 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         if reset:
             for name in ("input_mean_", "input_scale_"):
                 self.__dict__.pop(name, None)
-        elif hasattr(self, "input_mean_") != (self.normalize == "dataset"):
-            fitted = "'dataset'" if hasattr(self, "input_mean_") else "another value"
+        elif self.normalize not in (fitted := self._fitted_normalize()):
             raise ValueError(
                 f"normalize={self.normalize!r}, but {type(self).__name__} was "
-                f"fitted with normalize={fitted}: its network reads data scaled "
-                "that way. Set normalize back, or refit (warm_start=False) to "
-                "change it."
+                f"fitted with normalize={' or '.join(map(repr, fitted))}: its "
+                "network reads data scaled that way. Set normalize back, or "
+                "refit (warm_start=False) to change it."
             )
         if self.normalize == "series" and lengths is None:
             return znormalize(X, axis=1).astype(np.float32)
-        if self.normalize == "dataset":
+        if self.normalize in ("dataset", "timestep"):
             if reset:
                 weights = self.__dict__.get("_normalization_weights")
                 if weights is not None:
@@ -816,11 +826,20 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
                         weights, X, dtype=np.float64, ensure_non_negative=True
                     )
                     weights = weights if weights.any() else None  # refused later
-                self.input_mean_, self.input_scale_ = channel_moments(
-                    X, lengths, weights
+                self.input_mean_, self.input_scale_ = input_moments(
+                    X, lengths, weights, per_timestep=self.normalize == "timestep"
                 )
             return standardize(X, self.input_mean_, self.input_scale_, lengths)
         return X.astype(np.float32, copy=False)
+
+    def _fitted_normalize(self):
+        """The values of ``normalize`` the fitted network's data agree with:
+        those with statistics tell theirs by their shape; ``"series"`` and
+        None leave none, and are told apart by nothing fitted."""
+        mean = self.__dict__.get("input_mean_")
+        if mean is None:
+            return ("series", None)
+        return ("timestep",) if np.ndim(mean) == 2 else ("dataset",)
 
     def _as_sequence_list(self, X, length):
         """An array whose sequences are not ``length`` long, as a list of them.

@@ -58,6 +58,14 @@ SHARED_PARAMETERS = """\
         layer; ``()`` or None for none.
     dropout : float in [0, 1), default=0.0
         Dropout rate before each dense layer, the output layer included.
+    time_shift : float in [0, 1), default=0.0
+        Training-time augmentation: in every training batch, each sequence
+        is shifted in time by a random number of timesteps, up to
+        ``time_shift`` of its length either way, its first or last value
+        repeated into the timesteps it leaves. Like dropout, it acts only in
+        training: ``predict`` reads sequences as given. It teaches a
+        flattening head that a pattern means the same a few timesteps
+        earlier or later. 0 shifts nothing (and adds no layer).
     activation : str or callable, default="relu"
         Activation of the conv and hidden dense layers: one of the Keras
         activation names ``"relu"``, ``"elu"``, ``"selu"``, ``"gelu"``,
@@ -182,16 +190,21 @@ SHARED_PARAMETERS = """\
         head (``global_pooling=None``) set it to the longest sequence you
         will predict on, e.g. ``max(map(len, X))`` over the whole data set
         for cross-validation. See "Unequal lengths" in the user guide.
-    normalize : {"dataset", "series"} or None, default="dataset"
+    normalize : {"dataset", "timestep", "series"} or None, default="dataset"
         How ``X`` is scaled before the network, in fit and predict alike.
         ``"dataset"`` standardises each channel with the mean and standard
         deviation of all the timesteps of the training sequences
         (``input_mean_``, ``input_scale_``), padding left out: a
-        ``StandardScaler`` per channel, where scikit-learn's own would scale
-        each timestep apart. It keeps a network trainable whatever the units
-        (a series in tiny or huge units leaves it at chance or with dead
-        units) and keeps what each series' level and scale tell. The
-        statistics are weighted by ``sample_weight`` (not by
+        ``StandardScaler`` per channel. It keeps a network trainable whatever
+        the units (a series in tiny or huge units leaves it at chance or with
+        dead units) and keeps what each series' level and scale tell.
+        ``"timestep"`` standardises each timestep of each channel apart, as
+        scikit-learn's ``StandardScaler`` does each column of a 2D ``X``: it
+        also removes the mean sequence, so that the network reads how each
+        sequence differs from it (Adiac, ACSF1: see "Accuracy" in the
+        benchmarks). Its statistics hold for the fit's timesteps only: a
+        global-pooling network then predicts sequences of at most the fit
+        length. Both are weighted by ``sample_weight`` (not by
         ``class_weight``), over all the rows passed to ``fit``, the
         early-stopping validation rows included, as a ``StandardScaler``
         ahead of the estimator in a Pipeline would be.
@@ -230,12 +243,13 @@ SHARED_ATTRIBUTES = """\
         Column names of ``X`` when it is a DataFrame with string columns.
     input_shape_ : tuple of int
         ``(n_timesteps, n_channels)`` of the sequences seen in fit.
-    input_mean_ : ndarray of shape (n_channels,)
-        Mean of each channel over the training timesteps; only with
-        ``normalize="dataset"``.
-    input_scale_ : ndarray of shape (n_channels,)
-        Standard deviation of each channel over the training timesteps (1
-        for a constant channel); only with ``normalize="dataset"``.
+    input_mean_ : ndarray of shape (n_channels,) or (n_timesteps, n_channels)
+        Mean of each channel over the training timesteps
+        (``normalize="dataset"``), or of each timestep of each channel over
+        the training sequences (``normalize="timestep"``); only with these.
+    input_scale_ : ndarray of shape (n_channels,) or (n_timesteps, n_channels)
+        The matching standard deviations (1 where the values are constant);
+        only with ``normalize="dataset"`` or ``"timestep"``.
     model_ : keras.Model
         The fitted Keras network (with ``n_networks_`` above 1, the model
         that averages the outputs of its networks).

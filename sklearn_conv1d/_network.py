@@ -11,6 +11,8 @@ from numbers import Integral
 import keras
 import numpy as np
 
+from ._augment import RandomTimeShift
+
 
 def as_tuple(value, name="value"):
     """Return ``value`` as a tuple of positive ints: ints become 1-tuples.
@@ -228,6 +230,7 @@ def build_network(
     global_pooling,
     dense_units,
     dropout,
+    time_shift=0.0,
 ):
     """Return an uncompiled Keras model for sequences of ``input_shape``.
 
@@ -246,7 +249,10 @@ def build_network(
     layer, or each residual block, when ``pool_size`` is set. The head is
     ``Flatten`` or global average/max pooling, optional dropout, one
     ``Dense`` layer per entry of ``dense_units`` and a
-    ``Dense(n_outputs, output_activation)`` output.
+    ``Dense(n_outputs, output_activation)`` output. With ``time_shift``, a
+    :class:`~sklearn_conv1d._augment.RandomTimeShift` reads the input first:
+    it shifts training sequences at random, and passes them unchanged at
+    inference, as dropout does.
 
     Parameters
     ----------
@@ -258,14 +264,16 @@ def build_network(
         Activation of the output layer, e.g. ``"softmax"``.
     seed : int
         Seeds every random layer: the kernel initializers of the ``Conv1D``
-        and ``Dense`` layers and the ``Dropout`` layers each get their own
-        seed drawn from it. The same seed builds the same initial weights and
-        dropout masks on every backend, without touching a global generator.
+        and ``Dense`` layers and the ``Dropout`` and ``RandomTimeShift``
+        layers each get their own seed drawn from it. The same seed builds
+        the same initial weights, dropout masks and shifts on every backend,
+        without touching a global generator.
     **hyperparameters
         As documented on :class:`~sklearn_conv1d.Conv1DClassifier`; their
         names are :data:`HYPERPARAMETERS`.
     """
     rng = np.random.default_rng(seed)
+    shift_seed = int(np.random.default_rng([seed, 1]).integers(np.iinfo(np.int32).max))
 
     def layer_seed():
         return int(rng.integers(np.iinfo(np.int32).max))
@@ -343,6 +351,10 @@ def build_network(
         return keras.layers.Activation(activation)(x) if activate else x
 
     x = inputs
+    if time_shift:
+        # Its seed comes from a stream of its own: the other layers' seeds,
+        # and so the initial weights, are those of the network without it.
+        x = RandomTimeShift(time_shift, seed=shift_seed)(x)
     per_block = residual or 1
     for start in range(0, len(layers), per_block):
         block = layers[start : start + per_block]

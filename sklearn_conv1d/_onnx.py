@@ -64,9 +64,10 @@ def to_onnx(estimator, path=None, *, opset=DEFAULT_OPSET):
     ``(n, n_outputs)``. ``"data_format"`` is stored too. An estimator's
     ``normalize`` is part of the model: ``"series"`` z-normalises each
     sequence as given, so pass sequences of the fit length, unpadded;
-    ``"dataset"`` standardises each channel with the fitted ``input_mean_``
-    and ``input_scale_``, so pad shorter sequences with ``input_mean_``,
-    which it maps to zero as ``predict`` pads a list.
+    ``"dataset"`` and ``"timestep"`` standardise with the fitted
+    ``input_mean_`` and ``input_scale_``, so pad shorter sequences with
+    ``input_mean_`` (at the padded timesteps, for ``"timestep"``), which they
+    map to zero as ``predict`` pads a list.
     Preprocessing steps of a Pipeline are not exported: apply them before the
     ONNX model.
 
@@ -209,15 +210,15 @@ def _input_normalization(estimator):
     """The estimator's ``normalize`` as a layer on channels-last input, or None."""
     if estimator.normalize == "series":
         return _SeriesNormalization()
-    if estimator.normalize == "dataset":
-        return _ChannelStandardization(estimator.input_mean_, estimator.input_scale_)
+    if estimator.normalize in ("dataset", "timestep"):
+        return _Standardization(estimator.input_mean_, estimator.input_scale_)
     return None
 
 
-class _ChannelStandardization(keras.layers.Layer):
-    """``normalize="dataset"`` in the graph: each channel less the fitted mean,
-    over the fitted scale (``input_mean_``, ``input_scale_``), as
-    ``_sequences.standardize`` does."""
+class _Standardization(keras.layers.Layer):
+    """``normalize="dataset"`` or ``"timestep"`` in the graph: each channel (or
+    each timestep of each channel) less the fitted mean, over the fitted scale
+    (``input_mean_``, ``input_scale_``), as ``_sequences.standardize`` does."""
 
     def __init__(self, mean, scale, **kwargs):
         super().__init__(**kwargs)

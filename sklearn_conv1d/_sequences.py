@@ -210,33 +210,45 @@ def znormalize_sequences(X, data_format):
     return [znormalize(x, time_axis if np.ndim(x) == 2 else 0) for x in X]
 
 
-def channel_moments(X, lengths=None, weights=None):
-    """Mean and scale of each channel of ``X`` over all samples and timesteps.
+def input_moments(X, lengths=None, weights=None, *, per_timestep=False):
+    """Mean and scale of each channel of ``X``, over all samples and timesteps
+    or over the samples at each timestep.
 
     ``X`` is channels-last, ``(n_samples, n_timesteps, n_channels)``;
     ``lengths``, where given, is each sample's number of timesteps, its
     padding past them left out. ``weights`` weigh each sample's timesteps,
     as its ``sample_weight`` weighs its loss: a weight of 2 counts like the
     sample twice, 0 leaves it out. The scale is the standard deviation, 1
-    for a constant channel (which is then only centred), as in
+    where the values are constant (which are then only centred), as in
     scikit-learn's ``StandardScaler``. Both are float64 arrays of shape
-    ``(n_channels,)``.
+    ``(n_channels,)``, or ``(n_timesteps, n_channels)`` with
+    ``per_timestep`` (a ``StandardScaler`` of each timestep and channel; a
+    timestep no sample reaches gets mean 0 and scale 1).
     """
     steps = np.ones(X.shape[:2]) if lengths is None else _mask(X, lengths) * 1.0
     if weights is not None:
         steps = steps * np.asarray(weights, dtype=np.float64)[:, np.newaxis]
-    total = steps.sum()
-    mean = np.einsum("nt,ntc->c", steps, X, dtype=np.float64) / total
-    var = np.einsum("nt,ntc->c", steps, np.square(X - mean)) / total
+    if per_timestep:
+        subscripts, total = "nt,ntc->tc", steps.sum(axis=0)[:, np.newaxis]
+        total = np.where(total > 0, total, 1.0)  # reached by no sample
+    else:
+        subscripts, total = "nt,ntc->c", steps.sum()
+    mean = np.einsum(subscripts, steps, X, dtype=np.float64) / total
+    var = np.einsum(subscripts, steps, np.square(X - mean)) / total
     # Constant over the timesteps counted, compared exactly: with fractional
     # weights the variance of a constant channel is rounding (~1e-32), not 0.
-    counted = X[steps > 0]
-    constant = counted.max(axis=0) == counted.min(axis=0)
+    counted = (steps > 0)[..., np.newaxis]
+    axes = 0 if per_timestep else (0, 1)
+    highest = np.where(counted, X, -np.inf).max(axis=axes)
+    lowest = np.where(counted, X, np.inf).min(axis=axes)
+    constant = highest <= lowest  # also where nothing is counted
     return mean, np.where(constant, 1.0, np.sqrt(var))
 
 
 def standardize(X, mean, scale, lengths=None):
-    """Channels-last ``X`` less ``mean``, over ``scale``, per channel, in float32.
+    """Channels-last ``X`` less ``mean``, over ``scale``, in float32.
+
+    ``mean`` and ``scale`` are per channel, or per timestep and channel.
 
     Padding past ``lengths`` stays zero: the level of the data's mean, as
     ``znormalize_sequences`` leaves it at each series' mean.

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sequence_data import make_sequences
 from sklearn.model_selection import GridSearchCV
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_conv1d import (
     ARCHITECTURES,
@@ -321,7 +322,65 @@ def test_dataset_normalisation_keeps_float64_precision_and_exact_constants():
     assert weighted.input_scale_[1] == 1.0
 
 
-@pytest.mark.parametrize("fitted, changed", [("dataset", None), (None, "dataset")])
+def test_timestep_normalisation_is_a_standard_scaler_of_each_timestep(tmp_path):
+    X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
+    # A mean sequence and a scale that vary along time; one constant timestep.
+    X = X * np.linspace(1, 50, 24, dtype=np.float32)[:, None] + np.float32(
+        np.sin(np.arange(24) / 3.0)[:, None] * 100
+    )
+    X[:, 5, 0] = 2.5
+    params = dict(normalize="timestep", epochs=2, random_state=0)
+    clf = Conv1DClassifier(**params).fit(X, y)
+    flat = StandardScaler().fit(X.reshape(len(X), -1).astype(np.float64))
+    np.testing.assert_allclose(clf.input_mean_, flat.mean_.reshape(24, 2), rtol=1e-6)
+    np.testing.assert_allclose(clf.input_scale_, flat.scale_.reshape(24, 2), rtol=1e-5)
+    assert clf.input_scale_[5, 0] == 1.0
+    # As if the user had put a StandardScaler of each timestep before it.
+    by_hand = ((X - clf.input_mean_) / clf.input_scale_).astype(np.float32)
+    manual = Conv1DClassifier(epochs=2, normalize=None, random_state=0)
+    manual.fit(by_hand, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(X[:5]), manual.predict_proba(by_hand[:5]), atol=1e-5
+    )
+    loaded = load(save(clf, tmp_path / "clf.skconv1d"))
+    np.testing.assert_array_equal(loaded.input_mean_, clf.input_mean_)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_timestep_normalisation_of_unequal_lengths():
+    X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
+    X = X * np.float32(40.0) + np.float32(9.0)
+    ragged = [x[: 12 + i % 13] for i, x in enumerate(X)]
+    params = dict(global_pooling="avg", dense_units=None, epochs=2, random_state=0)
+    clf = Conv1DClassifier(normalize="timestep", **params).fit(ragged, y)
+    # Each timestep's statistics come from the sequences that reach it.
+    for t in (0, 12, 20, 23):
+        reaching = np.array([x[t] for x in ragged if len(x) > t])
+        np.testing.assert_allclose(clf.input_mean_[t], reaching.mean(0), rtol=1e-5)
+        np.testing.assert_allclose(clf.input_scale_[t], reaching.std(0), rtol=1e-5)
+    # Each sequence standardised, then padded with zeros (the mean sequence).
+    by_hand = [
+        (x - clf.input_mean_[: len(x)]) / clf.input_scale_[: len(x)] for x in ragged
+    ]
+    manual = Conv1DClassifier(normalize=None, **params).fit(by_hand, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(ragged), manual.predict_proba(by_hand), atol=1e-5
+    )
+    # There are no statistics for timesteps past those of fit.
+    with pytest.raises(ValueError, match="longer than the 24 seen in fit.*'dataset'"):
+        clf.predict([np.concatenate([X[0], X[1]])])
+
+
+@pytest.mark.parametrize(
+    "fitted, changed",
+    [
+        ("dataset", None),
+        (None, "dataset"),
+        ("timestep", "dataset"),
+        ("dataset", "timestep"),
+        ("series", "timestep"),
+    ],
+)
 def test_normalize_changed_after_fit_is_refused_until_refit(fitted, changed):
     X, y = make_sequences(n_samples=30, n_timesteps=24, n_channels=2)
     clf = Conv1DClassifier(normalize=fitted, epochs=1, random_state=0).fit(X, y)
@@ -333,7 +392,7 @@ def test_normalize_changed_after_fit_is_refused_until_refit(fitted, changed):
     with pytest.raises(ValueError, match="fitted with normalize=.*refit"):
         clf.partial_fit(X, y)
     clf.set_params(warm_start=False).fit(X, y)  # a refit takes the new value
-    assert hasattr(clf, "input_mean_") == (changed == "dataset")
+    assert hasattr(clf, "input_mean_") == (changed in ("dataset", "timestep"))
     assert clf.predict(X).shape == y.shape
 
 

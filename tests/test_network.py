@@ -29,6 +29,7 @@ CLASSIC = dict(
     global_pooling=None,
     dense_units=100,
     dropout=0.0,
+    time_shift=0.0,
 )
 FCN = dict(
     filters=(128, 256, 128),

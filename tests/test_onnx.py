@@ -138,7 +138,7 @@ def test_callable_activation_exports():
     np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=ONNX_ATOL)
 
 
-@pytest.mark.parametrize("normalize", ["series", "dataset"])
+@pytest.mark.parametrize("normalize", ["series", "dataset", "timestep"])
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 def test_normalize_is_part_of_the_model(data_format, normalize):
     X, y = make_sequences(n_samples=24, n_timesteps=16, n_channels=2)

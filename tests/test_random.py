@@ -20,8 +20,10 @@ from sklearn.model_selection import cross_val_score
 from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor, load, save
 from sklearn_conv1d._random import draw_seed, fit_rng
 
-# Dropout and early stopping use the dropout and validation-split streams too.
-FAST = dict(filters=8, dense_units=16, epochs=4, dropout=0.2, random_state=3)
+# Dropout, time shifts and early stopping draw from generators too.
+FAST = dict(
+    filters=8, dense_units=16, epochs=4, dropout=0.2, time_shift=0.1, random_state=3
+)
 
 
 def _global_states():

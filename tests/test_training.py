@@ -179,7 +179,7 @@ def test_sample_weight_and_class_weight_are_validated():
         Conv1DClassifier(**FAST, class_weight={0: 1.0, 7: 2.0}).fit(X, y)
 
 
-@pytest.mark.parametrize("normalize", ["dataset", None])
+@pytest.mark.parametrize("normalize", ["dataset", "timestep", None])
 def test_integer_weights_train_as_repeated_rows(normalize):
     # scikit-learn's meaning of a weight: 2 counts a row twice, 0 leaves it
     # out, whatever their scale. In one full batch that is the same loss and
