@@ -42,7 +42,7 @@ import sys
 import time
 
 import numpy as np
-from _bench_utils import Report
+from _bench_utils import LOOP_TRAINING, Report
 
 
 def parse_args(argv=None):
@@ -120,7 +120,7 @@ def keras_rate(X, y, batch_size, epochs):
     from sklearn_conv1d._network import HYPERPARAMETERS, build_network, make_optimizer
 
     def run():
-        defaults = Conv1DClassifier().get_params()
+        defaults = Conv1DClassifier(**LOOP_TRAINING).get_params()
         hyperparameters = {name: defaults[name] for name in HYPERPARAMETERS}
         model = build_network((X.shape[1], 1), 3, "softmax", 0, **hyperparameters)
         model.compile(
@@ -158,6 +158,7 @@ def estimator_rate(X, y, batch_size, epochs, steps_per_execution=None):
         steps_per_execution=steps_per_execution or 1,
         callbacks=callbacks,
         random_state=0,
+        **LOOP_TRAINING,
     )
     return steady_rate(lambda: clf.fit(X, y), len(X)), clf
 

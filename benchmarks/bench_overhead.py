@@ -26,7 +26,7 @@ two epoch counts.
 
 import sys
 
-from _bench_utils import Report, gunpoint_like, median
+from _bench_utils import LOOP_TRAINING, Report, gunpoint_like, median
 
 COMMAND = "python benchmarks/bench_overhead.py"
 ROUNDS = 7
@@ -69,10 +69,10 @@ def ours_fit(X, y, epochs, seed, pooled):
             pool_size=2,
             dense_units=100,
             optimizer="adam",
-            learning_rate=0.001,
             epochs=epochs,
             batch_size=BATCH,
             random_state=seed,
+            **LOOP_TRAINING,
         ).fit(X, y)
     finally:
         POOL.enabled = True

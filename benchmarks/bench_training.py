@@ -48,7 +48,7 @@ import statistics
 import time
 
 import numpy as np
-from _bench_utils import Report
+from _bench_utils import LOOP_TRAINING, Report
 
 ROUNDS = 3
 EPOCHS = 100
@@ -116,6 +116,7 @@ def ours(X, y, epochs=EPOCHS, batch=BATCH, keras_fit=False, **params):
     from sklearn_conv1d import Conv1DClassifier
 
     callbacks = [_OnBatch()] if keras_fit else None
+    params = {**LOOP_TRAINING, **params}
     return Conv1DClassifier(
         epochs=epochs, batch_size=batch, random_state=0, callbacks=callbacks, **params
     ).fit(X, y)
@@ -128,7 +129,7 @@ def keras_fit(X, y, n_classes):
     from sklearn_conv1d import Conv1DClassifier
     from sklearn_conv1d._network import HYPERPARAMETERS, build_network, make_optimizer
 
-    defaults = Conv1DClassifier().get_params()
+    defaults = Conv1DClassifier(**LOOP_TRAINING).get_params()
     model = build_network(
         (X.shape[1], 1),
         n_classes,

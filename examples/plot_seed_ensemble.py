@@ -13,7 +13,8 @@ in one estimator with ``n_networks`` (last section).
 
 ArrowHead (bundled with aeon) has 36 training and 175 test series of length
 251, three shapes of arrowhead outline. Five members at our defaults (the
-seed network, 100 epochs) train in well under a minute on two CPU cores.
+seed network and its default training) train in about a minute on two CPU
+cores.
 """
 
 # %%

@@ -7,10 +7,10 @@ same parameters, the network's (``_KEYS``) and the recipe's
 (``_RECIPE_KEYS``: ``epochs``, ``timestep_budget``, ``budget_step_cost``,
 ``batch_size``, ``learning_rate``, ``reduce_lr_patience``,
 ``weight_averaging``, ``n_networks``, ``n_iter_no_change``, ``tol``,
-``normalize`` and ``dropout``), so that one entry fully defines network
-and training whatever the estimator held before: entries can be unpacked
-into a constructor, passed to ``set_params`` or used as the points of a
-grid search.
+``normalize``, ``dropout`` and ``time_shift``), so that one entry fully
+defines network and training whatever the estimator held before: entries
+can be unpacked into a constructor, passed to ``set_params`` or used as
+the points of a grid search.
 
 An entry already sets ``epochs`` and the rest of its recipe, so passing one
 of them next to the unpacked entry is a duplicate keyword (``TypeError``):
@@ -117,7 +117,8 @@ _INCEPTION = dict(
 
 # Recipes, measured over the 31 sets of the development suite with
 # ``python benchmarks/bench_accuracy.py --config NAME --datasets suite --seeds 0``
-# (benchmarks/results/): "seed" (the defaults; bench_accuracy_defaults.txt),
+# (benchmarks/results/): "seed" (the defaults; bench_accuracy_defaults_3seeds.txt,
+# seeds 0 to 2),
 # "lite" and "inception" (bench_accuracy_named.txt), "inception_small"
 # (bench_accuracy_inception_small.txt), "fcn_pooled" and "resnet"
 # (bench_accuracy_fcn_resnet.txt). The deeper networks share
@@ -159,7 +160,8 @@ def _long_recipe(timestep_budget):
     networks: batch 16, at most 200 epochs within ``timestep_budget``, the
     learning rate halved after 20 epochs without progress and training
     stopped after 40, the best epoch's weights kept (no averaging: the
-    networks were measured so; "inception_small" averages)."""
+    networks were measured so; "inception_small" averages), Keras's learning
+    rate (the defaults' is twice it) and no time shifts."""
     return dict(
         batch_size=16,
         epochs=200,
@@ -167,6 +169,8 @@ def _long_recipe(timestep_budget):
         reduce_lr_patience=20,
         weight_averaging=None,
         n_iter_no_change=40,
+        learning_rate=0.001,
+        time_shift=0.0,
     )
 
 
@@ -253,9 +257,9 @@ def architecture_grid(*names):
     its training recipe (``epochs``, ``timestep_budget``,
     ``budget_step_cost``, ``batch_size``, ``learning_rate``,
     ``reduce_lr_patience``, ``weight_averaging``, ``n_networks``,
-    ``n_iter_no_change``, ``tol``, ``normalize``, ``dropout``), so that
-    every candidate trains as it was measured whatever the searched
-    estimator held.
+    ``n_iter_no_change``, ``tol``, ``normalize``, ``dropout``,
+    ``time_shift``), so that every candidate trains as it was measured
+    whatever the searched estimator held.
 
     Parameters
     ----------

@@ -58,7 +58,7 @@ SHARED_PARAMETERS = """\
         layer; ``()`` or None for none.
     dropout : float in [0, 1), default=0.0
         Dropout rate before each dense layer, the output layer included.
-    time_shift : float in [0, 1), default=0.0
+    time_shift : float in [0, 1), default=0.05
         Training-time augmentation: in every training batch, each sequence
         is shifted in time by a random number of timesteps, up to
         ``time_shift`` of its length either way, its first or last value
@@ -78,9 +78,9 @@ SHARED_PARAMETERS = """\
         ``"adamax"``, ``"rmsprop"``, ``"sgd"``, ``"adagrad"``,
         ``"adadelta"``, ``"lion"`` or ``"ftrl"``, each with its Keras
         defaults but ``learning_rate``.
-    learning_rate : float, default=0.001
+    learning_rate : float, default=0.002
         Learning rate of the optimizer.
-    epochs : int, default=100
+    epochs : int, default=200
         Number of passes over the training data (at most, with
         ``timestep_budget`` or early stopping).
     timestep_budget : int or None, default=None
@@ -122,7 +122,7 @@ SHARED_PARAMETERS = """\
         last rows unshuffled).
     validation_fraction : float in (0, 1), default=0.1
         Fraction of the training data held out for early stopping.
-    n_iter_no_change : int or None, default=10
+    n_iter_no_change : int or None, default=30
         Epochs without improvement of the monitored loss before training
         stops, and the weights of the best epoch are restored (unless
         ``weight_averaging`` replaces them). The monitored

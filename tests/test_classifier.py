@@ -50,15 +50,16 @@ def test_default_network_is_the_classic_one():
     X, y = make_sequences(n_samples=20, n_timesteps=30, n_classes=3)
     clf = Conv1DClassifier(epochs=1, random_state=0).fit(X, y)
     layers = [type(layer).__name__ for layer in clf.model_.layers]
-    assert layers == [
+    classic = ["Conv1D", "MaxPooling1D", "Flatten", "Dense", "Dense"]
+    # The time shifts act in training only, as dropout does; without them
+    # the model is the classic network alone.
+    assert layers == ["InputLayer", "RandomTimeShift", *classic]
+    plain = Conv1DClassifier(epochs=1, time_shift=0, random_state=0).fit(X, y)
+    assert [type(layer).__name__ for layer in plain.model_.layers] == [
         "InputLayer",
-        "Conv1D",
-        "MaxPooling1D",
-        "Flatten",
-        "Dense",
-        "Dense",
+        *classic,
     ]
-    conv, dense, out = clf.model_.layers[1], clf.model_.layers[4], clf.model_.layers[5]
+    conv, dense, out = clf.model_.layers[2], clf.model_.layers[5], clf.model_.layers[6]
     assert (conv.filters, conv.kernel_size, conv.activation.__name__) == (
         64,
         (3,),
@@ -212,7 +213,9 @@ def test_pipeline_and_grid_search_over_network_parameters():
         cv=2,
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
-    assert search.best_estimator_[-1].model_.layers[1].filters in (4, 8)
+    model = search.best_estimator_[-1].model_
+    conv = next(layer for layer in model.layers if hasattr(layer, "filters"))
+    assert conv.filters in (4, 8)
     assert search.score(X, y) > 0.5
 
 

@@ -4,7 +4,8 @@ Accuracy over the development suite against MiniRocket
 ======================================================
 
 ``benchmarks/bench_accuracy.py`` fitted, on a 2-core machine,
-``Conv1DClassifier()`` at its defaults (``bench_accuracy_defaults.txt``),
+``Conv1DClassifier()`` at its defaults with seeds 0, 1 and 2
+(``bench_accuracy_defaults_3seeds.txt``),
 the named configurations ``"lite"``, ``"inception"`` and
 ``"inception_small"`` with the recipe
 their :data:`~sklearn_conv1d.ARCHITECTURES` entries carry, each fit bounded
@@ -16,10 +17,12 @@ suite and took 40.9 s on the idle machine,
 ``choose_n_networks_inception_small_retime.txt``), and aeon's
 ``MiniRocketClassifier()`` in each
 run, on the train/test splits of the 31 UCR/UEA data sets of the development
-suite (``benchmarks/_datasets.py``), seed 0, and recorded the test accuracy
+suite (``benchmarks/_datasets.py``), seed 0 but for the defaults, and
+recorded the test accuracy
 and the wall time of ``fit`` in ``benchmarks/results/``. This script trains
 nothing: it parses the files' summary tables and plots the recorded medians,
-one point per data set and configuration (MiniRocket's from the first file).
+one point per data set and configuration (the median over the seeds of a
+file; MiniRocket's from the first file).
 """
 
 # %%
@@ -34,11 +37,13 @@ try:
 except NameError:  # run interactively
     here = Path.cwd()
 candidates = [folder / "benchmarks" / "results" for folder in [here, *here.parents]]
-folder = next(f for f in candidates if (f / "bench_accuracy_defaults.txt").is_file())
+folder = next(
+    f for f in candidates if (f / "bench_accuracy_defaults_3seeds.txt").is_file()
+)
 files = [
     folder / name
     for name in (
-        "bench_accuracy_defaults.txt",
+        "bench_accuracy_defaults_3seeds.txt",
         "bench_accuracy_named.txt",
         "choose_n_networks_inception_small_seed0.txt",
     )

@@ -17,6 +17,7 @@ moving statistics.
 import keras
 import numpy as np
 
+from .._augment import RandomTimeShift
 from ._loop import epoch_runner
 
 #: At most this many values (rows x timesteps) per forward pass, so that a pass
@@ -33,7 +34,8 @@ def settle_batch_norm(model, X, batch_size):
     ----------
     model : keras.Model
         A trained network; left unchanged if it has no BatchNormalization.
-        Its dropout layers' random states are left as they were.
+        Its dropout layers' random states are left as they were, and its
+        time shifts do not shift: the statistics are those of ``X``.
     X : ndarray of shape (n_samples, timesteps, channels)
         The training sequences, as the network reads them.
     batch_size : int
@@ -56,9 +58,14 @@ def settle_batch_norm(model, X, batch_size):
         )
         if isinstance(generator, keras.random.SeedGenerator)
     ]
+    # The statistics are those of the sequences as predict reads them: unshifted.
+    shifts = [layer for layer in model.layers if isinstance(layer, RandomTimeShift)]
+    factors = [layer.factor for layer in shifts]
     # Per layer: the sums over rows of the chunks' means and mean squares.
     sums = [[0.0, 0.0] for _ in layers]
     try:
+        for layer in shifts:
+            layer.factor = 0.0
         for layer in layers:
             layer.momentum = 0.0  # moving statistics := the chunk's
         with epoch_runner(model).no_grad():
@@ -70,6 +77,8 @@ def settle_batch_norm(model, X, batch_size):
                     total[0] += len(chunk) * mean
                     total[1] += len(chunk) * (_float64(layer.moving_variance) + mean**2)
     finally:
+        for layer, factor in zip(shifts, factors, strict=True):
+            layer.factor = factor
         for layer, momentum in zip(layers, momenta, strict=True):
             layer.momentum = momentum
         for state, value in seeds:
