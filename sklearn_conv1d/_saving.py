@@ -41,6 +41,7 @@ from ._classifier import Conv1DClassifier
 from ._regressor import Conv1DRegressor
 from ._state import (
     DERIVED,
+    FORMER_VALUES,
     load_network,
     rebuild_fitted,
     restore_variable_states,
@@ -528,6 +529,9 @@ def _loaded_params(estimator, metadata, pickled):
             UserWarning,
             stacklevel=3,
         )
+    for name, value in FORMER_VALUES.items():  # a file from before the parameter
+        if name in known and name not in params:
+            params[name] = value
     return {name: value for name, value in params.items() if name in known}
 
 

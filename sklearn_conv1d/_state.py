@@ -69,9 +69,10 @@ def set_state(estimator, state):
             f"{STATE_VERSION}). Load it with the sklearn-conv1d that saved it, or "
             "refit it; sklearn_conv1d.save files carry their format version."
         )
-    # A parameter added since the state was saved takes its default.
+    # A parameter added since the state was saved takes its default, or the
+    # value that trains as the estimator did before it (FORMER_VALUES).
     for name, default in _parameter_defaults(estimator).items():
-        state.setdefault(name, default)
+        state.setdefault(name, FORMER_VALUES.get(name, default))
     network = state.pop("model_", None)
     if "history_" in state:
         state["history_"] = defaultdict(list, state["history_"])
@@ -89,6 +90,13 @@ def set_state(estimator, state):
     vars(estimator).update(state)
     if network is not None:
         rebuild_fitted(estimator, model)
+
+
+#: Parameters whose default trains otherwise than the estimators did before
+#: the parameter existed, and the value that trains as they did: an
+#: estimator saved before it was added gets that value on load, not the
+#: default, so that its next fit trains as its last did.
+FORMER_VALUES = {"time_shift": 0.0}
 
 
 def _parameter_defaults(estimator):

@@ -411,3 +411,24 @@ def test_json_encoding_roundtrips_types():
             assert decoded == value and type(decoded) is type(value)
     with pytest.raises(TypeError):
         _saving._encode(object())
+
+
+def test_estimators_saved_before_time_shift_load_without_shifts(tmp_path):
+    # time_shift=0.05 is the default now, but an estimator saved before the
+    # parameter existed never shifted: it loads with 0, so that a refit
+    # trains as its fit did, whether it was pickled or saved to a file.
+    X, y = _make_sequences(n_samples=20, n_timesteps=16)
+    clf = Conv1DClassifier(epochs=2, time_shift=0, random_state=0).fit(X, y)
+    state = clf.__getstate__()
+    del state["time_shift"]
+    unpickled = Conv1DClassifier.__new__(Conv1DClassifier)
+    unpickled.__setstate__(state)
+    path = save(clf, tmp_path / "clf.zip")
+    old_file = _rewrite(
+        path, tmp_path / "old.zip", lambda meta: meta["params"].pop("time_shift")
+    )
+    loaded = load(old_file)
+    for old in (unpickled, loaded):
+        assert old.time_shift == 0.0
+        np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
+    assert Conv1DClassifier().time_shift == 0.05
