@@ -15,15 +15,19 @@ class RandomTimeShift(keras.layers.Layer):
     """Shift each training sequence in time by a random number of timesteps.
 
     Each sequence of a training batch moves by a whole number of timesteps
-    drawn uniformly within ``factor`` of its length either way (up to
-    ``round(factor * (n_timesteps - 1))``), its first or last value repeated
-    into the timesteps it leaves. At inference (``training=False``) the
-    layer returns its input unchanged.
+    drawn uniformly from ``-reach`` to ``reach``, where ``reach`` is
+    ``round(factor * (length - 1))`` for the sequence's own ``length``; its
+    first or last value is repeated into the timesteps it leaves. A
+    sequence's length is that of the batch, less the run of all-zero
+    timesteps at its end: the padding of a shorter sequence (which every
+    ``normalize`` leaves at zero) stays padding, and the sequence shifts
+    within its own length. At inference (``training=False``) the layer
+    returns its input unchanged.
 
     Parameters
     ----------
     factor : float
-        The largest shift, as a fraction of the sequences' length.
+        The largest shift, as a fraction of a sequence's length.
     seed : int or None
         Seeds the layer's own generator.
     """
@@ -39,15 +43,21 @@ class RandomTimeShift(keras.layers.Layer):
             return inputs
         shape = ops.shape(inputs)
         n_samples, n_timesteps = shape[0], shape[1]
-        last = ops.cast(n_timesteps - 1, "float32")
+        timesteps = ops.arange(n_timesteps, dtype="int32")[None, :]
+        # Each sequence's length: up to its last timestep with a nonzero value.
+        nonzero = ops.any(ops.not_equal(inputs, 0), axis=-1)
+        lengths = ops.max(ops.where(nonzero, timesteps + 1, 0), axis=1, keepdims=True)
+        last = ops.cast(ops.maximum(lengths, 1) - 1, "float32")
+        reach = ops.round(self.factor * last)
         draw = keras.random.uniform(
-            (n_samples, 1), minval=-1.0, maxval=1.0, seed=self.seed_generator
+            (n_samples, 1), dtype="float32", seed=self.seed_generator
         )
-        shift = ops.round(draw * self.factor * last)
-        timesteps = ops.cast(ops.arange(n_timesteps), "float32")[None, :]
-        source = ops.cast(ops.clip(timesteps - shift, 0.0, last), "int32")
-        source = ops.broadcast_to(source[:, :, None], shape)
-        return ops.take_along_axis(inputs, source, axis=1)
+        shift = ops.minimum(ops.floor(draw * (2 * reach + 1)), 2 * reach) - reach
+        source = ops.clip(ops.cast(timesteps, "float32") - shift, 0.0, last)
+        source = ops.broadcast_to(ops.cast(source, "int32")[:, :, None], shape)
+        shifted = ops.take_along_axis(inputs, source, axis=1)
+        own = ops.less(timesteps, lengths)[:, :, None]
+        return ops.where(own, shifted, ops.zeros_like(shifted))
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -69,7 +69,7 @@ from ._sequences import (
     znormalize,
     znormalize_sequences,
 )
-from ._state import custom_objects, get_state, set_state
+from ._state import FORMER_VALUES, custom_objects, get_state, set_state
 from ._threads import limit_tensorflow_threads
 from ._training import StallStop, WeightAverage, settle_batch_norm, train
 
@@ -707,6 +707,9 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         built = getattr(self, "_network_params", None)
         if built is None:  # saved by a version that did not record them
             return
+        # A network saved before a parameter existed was built as its former
+        # value builds.
+        built = {**FORMER_VALUES, **built}
         changed = [
             f"{name}={value!r} (built with {built[name]!r})"
             for name, value in self._built_params().items()
@@ -763,7 +766,7 @@ class Conv1DBase(TransformerMixin, ClassNamePrefixFeaturesOutMixin, BaseEstimato
         Only a global-pooling network reads them (its time axis is open);
         ``X`` holds sequences of at most ``length`` timesteps, padded to it.
         """
-        if self.normalize == "timestep":
+        if "timestep" in self._fitted_normalize():
             raise ValueError(
                 f"X holds sequences of up to {length} timesteps, longer than the "
                 f"{self.input_shape_[0]} seen in fit, and normalize='timestep' "

@@ -26,6 +26,16 @@ def test_layer_shifts_each_training_sequence_and_repeats_its_ends():
         np.testing.assert_array_equal(row[:, 1], -source)
         shifts.append(shift)
     assert set(shifts) == set(range(-reach, reach + 1))  # each shift, both ways
+    # A shorter sequence, padded with zeros, shifts within its own length
+    # (10 timesteps: 2 either way), and its padding stays padding.
+    short = X.copy()
+    short[:, 10:] = 0.0
+    out = keras.ops.convert_to_numpy(layer(short, training=True))
+    np.testing.assert_array_equal(out[:, 10:], 0.0)
+    shifts = out[:, 2, 0] - 2
+    assert set(shifts) == {-2, -1, 0, 1, 2}
+    for row, shift in zip(out, shifts, strict=True):
+        np.testing.assert_array_equal(row[:10, 0], np.clip(np.arange(10) + shift, 0, 9))
     # The next batch draws anew; inference reads the sequences as given.
     assert not np.array_equal(layer(X, training=True), shifted)
     np.testing.assert_array_equal(layer(X, training=False), X)

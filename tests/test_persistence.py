@@ -431,4 +431,9 @@ def test_estimators_saved_before_time_shift_load_without_shifts(tmp_path):
     for old in (unpickled, loaded):
         assert old.time_shift == 0.0
         np.testing.assert_array_equal(old.predict_proba(X), clf.predict_proba(X))
+        # Its network was built without shifts: a warm start cannot add them.
+        del old._network_params["time_shift"]  # not recorded before either
+        old.set_params(time_shift=0.05, warm_start=True)
+        with pytest.raises(ValueError, match="time_shift=0.05 .built with 0.0"):
+            old.fit(X, y)
     assert Conv1DClassifier().time_shift == 0.05
