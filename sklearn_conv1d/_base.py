@@ -107,10 +107,12 @@ OPTIMIZERS = frozenset(
         "ftrl",
     }
 )
-#: dtypes validation keeps X in (others become float32): float64 data stays
-#: float64 until standardised, as an offset large against the variation
-#: (1e6 +- 1e-3) would not survive float32; ``_normalize`` casts to float32.
-_INPUT_DTYPES = [np.float32, np.float64]
+#: dtypes validation keeps X in (others, lists included, become float64):
+#: data stays float64 until standardised, as an offset large against the
+#: variation (1e6 +- 1e-3) would not survive float32, and a list or other
+#: array-like standardises exactly as the same array; ``_normalize`` casts
+#: to float32.
+_INPUT_DTYPES = [np.float64, np.float32]
 #: The parameters ``compile`` reads, besides the network's HYPERPARAMETERS.
 _COMPILE_PARAMETERS = ("optimizer", "learning_rate", "steps_per_execution")
 
