@@ -16,9 +16,11 @@ from sklearn_conv1d import Conv1DClassifier, Conv1DRegressor
 # Each entry is a check that cannot pass by construction, with the reason.
 _SAMPLE_WEIGHT_EQUIVALENCE = {
     "check_sample_weight_equivalence_on_dense_data": (
-        "float32 network: weights train as repeated rows (one full batch "
-        "here), but float32 sums in another order differ by ~1e-7, beyond "
-        "the check's rtol=1e-7; MLPClassifier, in float64, passes it"
+        "time_shift draws each row's shifts (of 1 timestep on these 30) apart, "
+        "so a repeated row trains on other shifts than its weighted original "
+        "(0.08 apart); with time_shift=0 weights train as repeated rows (one "
+        "full batch here), but float32 sums in another order differ by ~1e-7, "
+        "beyond the check's rtol=1e-7; MLPClassifier, in float64, passes it"
     ),
 }
 EXPECTED_FAILED_CHECKS = {
