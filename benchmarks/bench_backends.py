@@ -36,7 +36,13 @@ import subprocess
 import sys
 import time
 
-from _bench_utils import RESULTS, add_python_option, backend_pythons, median
+from _bench_utils import (
+    LOOP_TRAINING,
+    RESULTS,
+    add_python_option,
+    backend_pythons,
+    median,
+)
 
 # Runs in the backend's own process; prints one JSON line of timings.
 CHILD = r"""
@@ -52,7 +58,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn_conv1d import Conv1DClassifier
 
 # The training this benchmark was recorded with (_bench_utils.LOOP_TRAINING).
-LOOP = dict(time_shift=0.0, learning_rate=0.001, n_iter_no_change=10)
+LOOP = json.loads(sys.argv[2])
 X, y = load_classification("GunPoint", split="train")
 X = X[:, 0, :].astype("float32")
 epochs = 2 if quick else 100
@@ -100,7 +106,7 @@ def run(backend, python, quick):
     env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
     here = os.path.dirname(os.path.abspath(__file__))
     result = subprocess.run(
-        [python, "-c", CHILD, "quick" if quick else "full"],
+        [python, "-c", CHILD, "quick" if quick else "full", json.dumps(LOOP_TRAINING)],
         env=env,
         cwd=os.path.dirname(here),
         capture_output=True,

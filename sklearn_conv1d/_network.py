@@ -273,7 +273,6 @@ def build_network(
         names are :data:`HYPERPARAMETERS`.
     """
     rng = np.random.default_rng(seed)
-    shift_seed = int(np.random.default_rng([seed, 1]).integers(np.iinfo(np.int32).max))
 
     def layer_seed():
         return int(rng.integers(np.iinfo(np.int32).max))
@@ -354,7 +353,8 @@ def build_network(
     if time_shift:
         # Its seed comes from a stream of its own: the other layers' seeds,
         # and so the initial weights, are those of the network without it.
-        x = RandomTimeShift(time_shift, seed=shift_seed)(x)
+        shift_seed = np.random.default_rng([seed, 1]).integers(np.iinfo(np.int32).max)
+        x = RandomTimeShift(time_shift, seed=int(shift_seed))(x)
     per_block = residual or 1
     for start in range(0, len(layers), per_block):
         block = layers[start : start + per_block]

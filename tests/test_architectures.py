@@ -273,6 +273,21 @@ def test_series_normalisation_is_per_sequence_and_before_padding():
     )
 
 
+def _assert_standardised_as_by_hand(clf, X, y, tmp_path):
+    """``clf`` fits and predicts as a fit on ``X`` standardised by hand with its
+    statistics would, and ``save``/``load`` keeps them."""
+    by_hand = ((X - clf.input_mean_) / clf.input_scale_).astype(np.float32)
+    manual = Conv1DClassifier(epochs=2, normalize=None, random_state=0)
+    manual.fit(by_hand, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(X[:5]), manual.predict_proba(by_hand[:5]), atol=1e-5
+    )
+    loaded = load(save(clf, tmp_path / "clf.skconv1d"))
+    np.testing.assert_array_equal(loaded.input_mean_, clf.input_mean_)
+    np.testing.assert_array_equal(loaded.input_scale_, clf.input_scale_)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def test_dataset_normalisation_standardises_each_channel_with_fit_statistics(
     tmp_path,
 ):
@@ -285,18 +300,10 @@ def test_dataset_normalisation_standardises_each_channel_with_fit_statistics(
     mean, std = X.mean(axis=(0, 1), dtype=np.float64), X.std(axis=(0, 1))
     np.testing.assert_allclose(clf.input_mean_, mean, rtol=1e-6)
     np.testing.assert_allclose(clf.input_scale_, [*std[:2], 1.0], rtol=1e-5)
-    # As if the user had standardised the training set by hand, at predict too.
-    by_hand = ((X - clf.input_mean_) / clf.input_scale_).astype(np.float32)
-    manual = Conv1DClassifier(epochs=2, normalize=None, random_state=0)
-    manual.fit(by_hand, y)
-    np.testing.assert_allclose(
-        clf.predict_proba(X[:5]), manual.predict_proba(by_hand[:5]), atol=1e-5
-    )
-    # The statistics are fitted state: kept by save/load, dropped by a refit
-    # without them, and not refitted by partial_fit.
-    loaded = load(save(clf, tmp_path / "clf.skconv1d"))
-    np.testing.assert_array_equal(loaded.input_scale_, clf.input_scale_)
-    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # As if the user had standardised the training set by hand, at predict
+    # too. The statistics are fitted state: kept by save/load, dropped by a
+    # refit without them, and not refitted by partial_fit.
+    _assert_standardised_as_by_hand(clf, X, y, tmp_path)
     streamed = Conv1DClassifier(normalize="dataset", random_state=0)
     streamed.partial_fit(X, y).partial_fit(X * 2, y)
     np.testing.assert_allclose(streamed.input_mean_, mean, rtol=1e-6)
@@ -337,15 +344,7 @@ def test_timestep_normalisation_is_a_standard_scaler_of_each_timestep(tmp_path):
     np.testing.assert_allclose(clf.input_scale_, flat.scale_.reshape(24, 2), rtol=1e-5)
     assert clf.input_scale_[5, 0] == 1.0
     # As if the user had put a StandardScaler of each timestep before it.
-    by_hand = ((X - clf.input_mean_) / clf.input_scale_).astype(np.float32)
-    manual = Conv1DClassifier(epochs=2, normalize=None, random_state=0)
-    manual.fit(by_hand, y)
-    np.testing.assert_allclose(
-        clf.predict_proba(X[:5]), manual.predict_proba(by_hand[:5]), atol=1e-5
-    )
-    loaded = load(save(clf, tmp_path / "clf.skconv1d"))
-    np.testing.assert_array_equal(loaded.input_mean_, clf.input_mean_)
-    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    _assert_standardised_as_by_hand(clf, X, y, tmp_path)
 
 
 def test_timestep_normalisation_of_unequal_lengths():
